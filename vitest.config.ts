@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// One config for the whole workspace: `pnpm test` runs every package's unit tests
+// (`*.test.ts` beside the code) and integration tests (`test/*.int.test.ts`).
+// Integration tests share one Postgres and one Redis, each test file in its own
+// schema / db index, so files can run in parallel on a 2-core machine.
+export default defineConfig({
+  test: {
+    include: [
+      'libs/*/src/**/*.test.ts',
+      'libs/*/test/**/*.test.ts',
+      'services/*/src/**/*.test.ts',
+      'services/*/test/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
+    exclude: ['**/node_modules/**', '**/.data/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
