@@ -1,0 +1,247 @@
+// `pnpm start`: the dev stack on one machine.
+// Checks Postgres and Redis, starts the embedded Kafka broker (unless KAFKA_BROKERS points at a
+// real Kafka), applies every service's migrations, starts each service as its own process with
+// prefixed, coloured logs, waits for every /readyz, and prints what to open. Ctrl-C stops it all.
+// State lives in .data/ (broker log) and the dev database; `pnpm start --fresh` wipes both.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(root, '.data');
+const fresh = process.argv.includes('--fresh');
+
+const env = {
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/huimin',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+  KAFKA_PORT: Number(process.env.KAFKA_PORT ?? 9092),
+};
+
+const colours = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
+const children: { name: string; proc: ChildProcess }[] = [];
+let stopping = false;
+
+function say(line: string): void {
+  process.stdout.write(`\x1b[1m[dev]\x1b[0m ${line}\n`);
+}
+
+function fail(line: string): never {
+  process.stderr.write(`\x1b[31m[dev]\x1b[0m ${line}\n`);
+  void stopAll(1);
+  process.exit(1);
+}
+
+async function ensureDatabase(): Promise<void> {
+  const url = new URL(env.DATABASE_URL);
+  const database = url.pathname.slice(1);
+  const admin = new URL(env.DATABASE_URL);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (err: unknown) {
+    fail(
+      `Postgres is not reachable at ${url.host} (${(err as Error).message}). Start it with: ` +
+        `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
+    );
+  }
+  try {
+    if (fresh) {
+      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+    }
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+      say(`created database ${database}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureRedis(): Promise<void> {
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err: unknown) {
+    fail(
+      `Redis is not reachable at ${env.REDIS_URL} (${(err as Error).message}). Start it with: ` +
+        `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.end();
+        resolve();
+      });
+      socket.on('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listening on port ${port} after ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function start(name: string, args: string[], cwd: string, extraEnv: Record<string, string>): ChildProcess {
+  const colour = colours[children.length % colours.length];
+  const prefix = `\x1b[${colour}m${name.padEnd(12)}|\x1b[0m `;
+  const proc = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pipe = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) out.write(prefix + line + '\n');
+    });
+  };
+  pipe(proc.stdout, process.stdout);
+  pipe(proc.stderr, process.stderr);
+  proc.on('exit', (code, signal) => {
+    if (!stopping) fail(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
+  });
+  children.push({ name, proc });
+  return proc;
+}
+
+interface ServiceManifest {
+  name: string;
+  dir: string;
+  port: number | undefined;
+  hasMigrations: boolean;
+}
+
+// A service joins the stack by having services/<name>/src/main.ts; its HTTP port comes from
+// the `huimin.port` field of its package.json (the defaults in DESIGN.md).
+function discoverServices(): ServiceManifest[] {
+  const servicesDir = join(root, 'services');
+  if (!existsSync(servicesDir)) return [];
+  return readdirSync(servicesDir)
+    .filter((name) => existsSync(join(servicesDir, name, 'src', 'main.ts')))
+    .map((name) => {
+      const dir = join(servicesDir, name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { huimin?: { port?: number } };
+      return { name, dir, port: manifest.huimin?.port, hasMigrations: existsSync(join(dir, 'migrations')) };
+    });
+}
+
+async function applyMigrations(services: ServiceManifest[]): Promise<void> {
+  const withMigrations = services.filter((s) => s.hasMigrations);
+  if (withMigrations.length === 0) return;
+  const { createPool, migrate } = await import('@huimin/pg');
+  for (const service of withMigrations) {
+    const schema = service.name.replaceAll('-', '_');
+    const pool = createPool({ connectionString: env.DATABASE_URL, schema });
+    try {
+      await migrate(pool, { schema, dir: join(service.dir, 'migrations') });
+      say(`migrations applied: ${service.name}`);
+    } finally {
+      await pool.end();
+    }
+  }
+}
+
+async function waitReady(service: ServiceManifest, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err: unknown) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`${service.name} not ready after ${timeoutMs} ms (${last})`);
+}
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Services first, the broker last, so services can flush to it on the way out.
+  for (const { proc } of [...children].reverse()) {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          proc.kill('SIGKILL');
+          resolve();
+        }, 10_000);
+        proc.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  if (fresh) {
+    rmSync(dataDir, { recursive: true, force: true });
+    say('--fresh: wiped .data/ and the dev database');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  await ensureRedis();
+  await ensureDatabase();
+  say(`Postgres ${new URL(env.DATABASE_URL).host}, Redis ${new URL(env.REDIS_URL).host}: reachable`);
+
+  let brokers = env.KAFKA_BROKERS;
+  const brokerCli = join(root, 'libs', 'embedded-kafka', 'src', 'cli.ts');
+  if (!brokers && existsSync(brokerCli)) {
+    start('kafka', [brokerCli, '--port', String(env.KAFKA_PORT), '--data-dir', join(dataDir, 'kafka')], root, {});
+    await waitForPort(env.KAFKA_PORT, 15_000);
+    brokers = `127.0.0.1:${env.KAFKA_PORT}`;
+    say(`embedded Kafka broker on ${brokers}`);
+  } else if (brokers) {
+    say(`using Kafka at ${brokers}`);
+  }
+
+  const services = discoverServices();
+  await applyMigrations(services);
+  for (const service of services) {
+    start(service.name, [join('src', 'main.ts')], service.dir, {
+      DATABASE_URL: env.DATABASE_URL,
+      REDIS_URL: env.REDIS_URL,
+      KAFKA_BROKERS: brokers,
+      ...(service.port ? { PORT: String(service.port) } : {}),
+    });
+  }
+  await Promise.all(services.filter((s) => s.port).map((s) => waitReady(s, 60_000)));
+
+  say('dev stack ready');
+  for (const service of services.filter((s) => s.port)) {
+    say(`  ${service.name.padEnd(12)} http://127.0.0.1:${service.port}/docs`);
+  }
+  if (brokers) say(`  kafka        ${brokers}`);
+  say('Ctrl-C stops everything');
+  // Keep running even when nothing else holds the event loop open (no broker, no services yet).
+  setInterval(() => {}, 1 << 30);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));
