@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = join(root, '.data');
+const dataDir = process.env.DEV_DATA_DIR ?? join(root, '.data');
 const fresh = process.argv.includes('--fresh');
 
 const env = {
@@ -26,12 +26,17 @@ const colours = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
 const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
+// Colour only for a person at a terminal; piped output (CI, files) stays plain.
+function paint(code: number, text: string): string {
+  return process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
 function say(line: string): void {
-  process.stdout.write(`\x1b[1m[dev]\x1b[0m ${line}\n`);
+  process.stdout.write(`${paint(1, '[dev]')} ${line}\n`);
 }
 
 function fail(line: string): never {
-  process.stderr.write(`\x1b[31m[dev]\x1b[0m ${line}\n`);
+  process.stderr.write(`${paint(31, '[dev]')} ${line}\n`);
   void stopAll(1);
   process.exit(1);
 }
@@ -65,7 +70,11 @@ async function ensureDatabase(): Promise<void> {
 }
 
 async function ensureRedis(): Promise<void> {
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(env.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -90,7 +99,8 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
       });
       socket.on('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listening on port ${port} after ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          reject(new Error(`nothing listening on port ${port} after ${timeoutMs} ms`));
         else setTimeout(attempt, 100);
       });
     };
@@ -99,8 +109,7 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 function start(name: string, args: string[], cwd: string, extraEnv: Record<string, string>): ChildProcess {
-  const colour = colours[children.length % colours.length];
-  const prefix = `\x1b[${colour}m${name.padEnd(12)}|\x1b[0m `;
+  const prefix = `${paint(colours[children.length % colours.length] ?? 0, `${name.padEnd(12)}|`)} `;
   const proc = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...extraEnv },
@@ -140,7 +149,9 @@ function discoverServices(): ServiceManifest[] {
     .filter((name) => existsSync(join(servicesDir, name, 'src', 'main.ts')))
     .map((name) => {
       const dir = join(servicesDir, name);
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { huimin?: { port?: number } };
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        huimin?: { port?: number };
+      };
       return { name, dir, port: manifest.huimin?.port, hasMigrations: existsSync(join(dir, 'migrations')) };
     });
 }
@@ -212,7 +223,12 @@ async function main(): Promise<void> {
   let brokers = env.KAFKA_BROKERS;
   const brokerCli = join(root, 'libs', 'embedded-kafka', 'src', 'cli.ts');
   if (!brokers && existsSync(brokerCli)) {
-    start('kafka', [brokerCli, '--port', String(env.KAFKA_PORT), '--data-dir', join(dataDir, 'kafka')], root, {});
+    start(
+      'kafka',
+      [brokerCli, '--port', String(env.KAFKA_PORT), '--data-dir', join(dataDir, 'kafka')],
+      root,
+      {},
+    );
     await waitForPort(env.KAFKA_PORT, 15_000);
     brokers = `127.0.0.1:${env.KAFKA_PORT}`;
     say(`embedded Kafka broker on ${brokers}`);

@@ -14,7 +14,9 @@ if (missing.length > 0) {
   const packages = missing.map((tool) => tool.debianPackage);
   const canInstall = process.getuid?.() === 0 && has('apt-get');
   if (!canInstall) {
-    console.error(`missing test tools: ${packages.join(', ')}. Install them with: sudo apt-get install -y ${packages.join(' ')}`);
+    console.error(
+      `missing test tools: ${packages.join(', ')}. Install them with: sudo apt-get install -y ${packages.join(' ')}`,
+    );
     process.exit(1);
   }
   console.log(`installing test tools: ${packages.join(', ')}`);
