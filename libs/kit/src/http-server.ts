@@ -32,8 +32,9 @@ const requestIdShape = /^[\w.:-]{1,128}$/;
 /**
  * A fastify instance with the endpoints and behaviour every service shares. Routes the service
  * declares after this call appear in the OpenAPI document, from their JSON/TypeBox schemas.
+ * Async because the OpenAPI plugin must be loaded before the first route is declared.
  */
-export function createHttpServer(options: HttpServerOptions): HttpServer {
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { name, logger, registry, bodyLimit = 1024 * 1024, readinessTimeoutMs = 2000 } = options;
   const catalog = mergeCatalogs(options.errors ?? {});
   const readiness = createReadiness(readinessTimeoutMs);
@@ -53,13 +54,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }),
   });
 
-  app.register(swagger, {
+  await app.register(swagger, {
     openapi: { info: options.openapi ?? { title: name, version: '0.0.0' } },
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // While the server drains, a finished response closes its keep-alive connection; otherwise the
+  // connection lingers idle after close() began and the server never finishes closing.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   const duration = httpDuration(registry);
