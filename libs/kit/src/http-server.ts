@@ -54,11 +54,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     }),
   });
 
-  await app.register(swagger, {
-    openapi: { info: options.openapi ?? { title: name, version: '0.0.0' } },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -117,6 +112,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     request.log.info({ code: body.code, statusCode: status }, 'request rejected');
     return reply.code(status).send(body);
   });
+
+  // Last, so /docs gets the hooks and handlers above; before any service route, so every route
+  // the service declares is seen by the OpenAPI generator.
+  await app.register(swagger, {
+    openapi: { info: options.openapi ?? { title: name, version: '0.0.0' } },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.decorate('addReadinessCheck', readiness.add);
   return app as unknown as HttpServer;
