@@ -679,44 +679,42 @@ export function createGroupCoordinator(options: GroupCoordinatorOptions): GroupC
   }
 
   function syncGroup(input: SyncGroupInput, respond: Respond<SyncGroupResult>): void {
-    const fail = (errorCode: number) => respond({ errorCode, assignment: EMPTY });
     const group = groups.get(input.groupId);
-    if (!group) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-    const member = group.members.get(input.memberId);
-    if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (input.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
-    switch (group.state) {
-      case 'Empty':
-      case 'Dead':
-        return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-      case 'PreparingRebalance':
-        return fail(ErrorCode.REBALANCE_IN_PROGRESS);
-      case 'CompletingRebalance': {
-        member.syncWaiter?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: EMPTY });
-        member.syncWaiter = respond;
-        markSynced(group, member.memberId);
-        if (group.leaderId !== member.memberId) return;
-        // The leader's plan arrived: everyone it left out gets an empty assignment.
-        const plan = new Map(input.assignments.map((a) => [a.memberId, a.assignment]));
-        group.state = 'Stable';
-        const answers: Array<[Respond<SyncGroupResult>, SyncGroupResult]> = [];
-        for (const m of group.members.values()) {
-          m.assignment = plan.get(m.memberId) ?? EMPTY;
-          const waiter = m.syncWaiter;
-          m.syncWaiter = null;
-          if (waiter) {
-            answers.push([waiter, { errorCode: ErrorCode.NONE, assignment: m.assignment }]);
-            touch(group, m);
-          }
-        }
-        for (const [waiter, result] of answers) waiter(result);
-        return;
-      }
-      case 'Stable':
-        markSynced(group, member.memberId);
-        touch(group, member);
-        return respond({ errorCode: ErrorCode.NONE, assignment: member.assignment });
+    const member = group?.members.get(input.memberId);
+    let errorCode: number = ErrorCode.NONE;
+    if (!group || !member) errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+    else if (input.generationId !== group.generationId) errorCode = ErrorCode.ILLEGAL_GENERATION;
+    else if (group.state === 'Empty' || group.state === 'Dead') errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+    else if (group.state === 'PreparingRebalance') errorCode = ErrorCode.REBALANCE_IN_PROGRESS;
+    if (!group || !member || errorCode !== ErrorCode.NONE) {
+      respond({ errorCode, assignment: EMPTY });
+      return;
     }
+    if (group.state === 'Stable') {
+      markSynced(group, member.memberId);
+      touch(group, member);
+      respond({ errorCode: ErrorCode.NONE, assignment: member.assignment });
+      return;
+    }
+    // CompletingRebalance: park the member until the leader's plan arrives.
+    member.syncWaiter?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: EMPTY });
+    member.syncWaiter = respond;
+    markSynced(group, member.memberId);
+    if (group.leaderId !== member.memberId) return;
+    // The leader's plan arrived: everyone it left out gets an empty assignment.
+    const plan = new Map(input.assignments.map((a) => [a.memberId, a.assignment]));
+    group.state = 'Stable';
+    const answers: Array<[Respond<SyncGroupResult>, SyncGroupResult]> = [];
+    for (const m of group.members.values()) {
+      m.assignment = plan.get(m.memberId) ?? EMPTY;
+      const waiter = m.syncWaiter;
+      m.syncWaiter = null;
+      if (waiter) {
+        answers.push([waiter, { errorCode: ErrorCode.NONE, assignment: m.assignment }]);
+        touch(group, m);
+      }
+    }
+    for (const [waiter, result] of answers) waiter(result);
   }
 
   function heartbeat(input: HeartbeatInput): number {
