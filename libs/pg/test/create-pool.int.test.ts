@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../src/create-pool.ts';
+import { migrate } from '../src/migrate.ts';
+import { databaseUrl, freshSchema } from './fresh-schema.ts';
+
+const db = freshSchema('pool');
+const neighbour = freshSchema('pool_neighbour');
+
+beforeAll(async () => {
+  await migrate(db.pool, { schema: db.schema });
+  await migrate(neighbour.pool, { schema: neighbour.schema });
+});
+
+afterAll(async () => {
+  await Promise.all([db.drop(), neighbour.drop()]);
+});
+
+describe('createPool', () => {
+  it("resolves unqualified names in the service's own schema on every connection", async () => {
+    await db.pool.query('create table households (id text primary key)');
+    await db.pool.query("insert into households values ('hh-1')");
+
+    const { rows } = await db.pool.query(
+      "select current_schema() as schema, to_regclass('households')::text as households",
+    );
+
+    expect(rows).toEqual([{ schema: db.schema, households: 'households' }]);
+    // Another service's pool does not see these tables.
+    const { rows: elsewhere } = await neighbour.pool.query("select to_regclass('households') as households");
+    expect(elsewhere).toEqual([{ households: null }]);
+  });
+
+  it('refuses a schema name that would need quoting', () => {
+    expect(() => createPool({ connectionString: databaseUrl, schema: 'Eligibility' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_SCHEMA_NAME' }),
+    );
+  });
+});
