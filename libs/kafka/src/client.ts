@@ -1,0 +1,54 @@
+import type { Logger } from '@huimin/kit';
+import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  /** Bootstrap servers, e.g. `127.0.0.1:9092` or a comma-separated list. */
+  brokers: string | string[];
+  clientId: string;
+  logger: Logger;
+  /** kafkajs retry settings for requests (connect, metadata, produce). */
+  retry?: KafkaConfig['retry'];
+}
+
+/**
+ * The one place a kafkajs client is built: its log goes through the service's pino logger (so
+ * redaction applies), and the connection settings are the same for every service.
+ */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  const brokers = Array.isArray(options.brokers) ? options.brokers : parseBrokers(options.brokers);
+  if (brokers.length === 0) throw new Error('no Kafka brokers given (KAFKA_BROKERS is empty)');
+  const log = options.logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 30_000,
+    retry: options.retry ?? { initialRetryTime: 100, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...rest } = entry.log;
+      const fields = { namespace: entry.namespace, ...rest };
+      switch (entry.level) {
+        case logLevel.ERROR:
+          log.error(fields, message);
+          break;
+        case logLevel.WARN:
+          log.warn(fields, message);
+          break;
+        case logLevel.INFO:
+          log.info(fields, message);
+          break;
+        default:
+          log.debug(fields, message);
+      }
+    },
+  });
+}
+
+/** Splits `KAFKA_BROKERS`-style input the way createKafkaClient does. */
+export function parseBrokers(value: string): string[] {
+  return value
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+}

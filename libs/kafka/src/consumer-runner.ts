@@ -1,0 +1,334 @@
+import { type EventDefinition, type EventEnvelope, fromKafkaHeaders } from '@huimin/contracts';
+import type { Logger } from '@huimin/kit';
+import { recordInbox, withTransaction } from '@huimin/pg';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { deadLetterRecord } from './dead-letter.ts';
+import { isInfrastructureError } from './infrastructure-error.ts';
+import { type ConsumerMetrics, consumerMetrics } from './metrics.ts';
+import { createProducer, createPublisher, type Publisher } from './publisher.ts';
+
+/** What a handler gets besides the payload: the open transaction and where the event came from. */
+export interface HandlerContext {
+  /** The transaction the event's effects are written in, together with its inbox row. */
+  client: pg.PoolClient;
+  envelope: EventEnvelope;
+  key: string | null;
+  topic: string;
+  partition: number;
+  offset: string;
+  log: Logger;
+}
+
+export interface EventHandler {
+  type: string;
+  topic: string;
+  handle(payload: unknown, ctx: HandlerContext): Promise<void>;
+}
+
+/** Pairs a contract event with its handler, typing the payload from the contract. */
+export function on<TSchema extends TObject>(
+  event: EventDefinition<string, TSchema>,
+  handle: (payload: Static<TSchema>, ctx: HandlerContext) => Promise<void>,
+): EventHandler {
+  return { type: event.type, topic: event.topic.name, handle: handle as EventHandler['handle'] };
+}
+
+export interface ConsumerRunnerOptions {
+  kafka: Kafka;
+  pool: pg.Pool;
+  /** Consumer group; also the inbox's consumer name, so replicas of one service share dedupe. */
+  groupId: string;
+  /** One list per service; the topics to subscribe to follow from it. */
+  handlers: readonly EventHandler[];
+  logger: Logger;
+  registry?: Registry;
+  /** Attempts before an event is dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** First retry delay; doubles up to maxBackoffMs (defaults 200 ms and 5 s). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /**
+   * For high-volume consumers: handle up to this many events of a partition in ONE transaction.
+   * If that transaction fails, the events are retried one by one, so a poison event only costs
+   * its own retries. Default 1 (one transaction per event).
+   */
+  batchSize?: number;
+  /** Read a new group's partitions from the beginning (default true: projections rebuild from history). */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  partitionsConsumedConcurrently?: number;
+  now?: () => Date;
+}
+
+export interface ConsumerRunner {
+  start(): Promise<void>;
+  /** Finishes the event in hand, commits what is done, leaves the group. */
+  stop(): Promise<void>;
+  /** Backpressure: stop fetching (the group membership stays). */
+  pause(): void;
+  resume(): void;
+}
+
+type Decoded =
+  | { kind: 'handle'; handler: EventHandler; envelope: EventEnvelope; payload: unknown }
+  | { kind: 'skip'; type: string }
+  | { kind: 'poison'; error: Error };
+
+class PoisonEventError extends Error {
+  override name = 'PoisonEventError';
+}
+
+/**
+ * Runs a service's Kafka consumers under the delivery rules: each event is handled in one Postgres
+ * transaction with its inbox row (a redelivery changes nothing), transient failures are retried
+ * with backoff, an event that keeps failing goes to `<topic>.dlq` with the error in its headers and
+ * the partition moves on. Infrastructure failures (Postgres unreachable) are never dead-lettered:
+ * the batch is abandoned and kafkajs retries it from the last committed offset.
+ */
+export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRunner {
+  const {
+    kafka,
+    pool,
+    groupId,
+    handlers,
+    logger,
+    maxAttempts = 5,
+    backoffMs = 200,
+    maxBackoffMs = 5000,
+    batchSize = 1,
+    now = () => new Date(),
+  } = options;
+  const log = logger.child({ component: 'consumer', groupId });
+  const byType = new Map<string, EventHandler>();
+  for (const handler of handlers) {
+    if (byType.has(handler.type)) throw new Error(`two handlers for ${handler.type} in group ${groupId}`);
+    byType.set(handler.type, handler);
+  }
+  const topics = [...new Set(handlers.map((handler) => handler.topic))];
+  const metrics: ConsumerMetrics | undefined = options.registry
+    ? consumerMetrics(options.registry)
+    : undefined;
+  const tracer = trace.getTracer('@huimin/kafka');
+
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+    allowAutoTopicCreation: false,
+  });
+  const dlqProducer: Producer = createProducer(kafka);
+  const dlq: Publisher = createPublisher({ producer: dlqProducer });
+
+  function decode(message: KafkaMessage): Decoded {
+    const reading = fromKafkaHeaders(message.headers ?? {});
+    if (!reading.ok) return { kind: 'poison', error: new PoisonEventError(reading.message) };
+    const handler = byType.get(reading.envelope.type);
+    // Topics carry every event type of an aggregate; a consumer handles the ones it cares about.
+    if (!handler) return { kind: 'skip', type: reading.envelope.type };
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch (err: unknown) {
+      return { kind: 'poison', error: new PoisonEventError(`value is not JSON: ${(err as Error).message}`) };
+    }
+    return { kind: 'handle', handler, envelope: reading.envelope, payload };
+  }
+
+  async function applyInTransaction(
+    client: pg.PoolClient,
+    batch: Batch,
+    message: KafkaMessage,
+    item: Extract<Decoded, { kind: 'handle' }>,
+  ): Promise<'handled' | 'duplicate'> {
+    if (!(await recordInbox(client, groupId, item.envelope.id))) return 'duplicate';
+    const carrier = item.envelope.traceparent ? { traceparent: item.envelope.traceparent } : {};
+    const parent = propagation.extract(ROOT_CONTEXT, carrier);
+    const span = tracer.startSpan(
+      `${batch.topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': batch.topic,
+          'messaging.destination.partition.id': String(batch.partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.consumer.group.name': groupId,
+          'messaging.message.id': item.envelope.id,
+          'cloudevents.event_type': item.envelope.type,
+        },
+      },
+      parent,
+    );
+    const started = performance.now();
+    try {
+      await context.with(trace.setSpan(parent, span), () =>
+        item.handler.handle(item.payload, {
+          client,
+          envelope: item.envelope,
+          key: message.key?.toString('utf8') ?? null,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          log: log.child({ eventId: item.envelope.id, type: item.envelope.type }),
+        }),
+      );
+      return 'handled';
+    } catch (err: unknown) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      span.end();
+      metrics?.handlerSeconds.observe(
+        { group: groupId, topic: batch.topic, type: item.envelope.type },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  async function deadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    await dlq.publishRecords([
+      deadLetterRecord(
+        { topic: batch.topic, partition: batch.partition, message },
+        { error, attempts, group: groupId, failedAt: now() },
+      ),
+    ]);
+    metrics?.events.inc({ group: groupId, topic: batch.topic, outcome: 'dead-lettered' });
+    log.error(
+      { topic: batch.topic, partition: batch.partition, offset: message.offset, attempts, err: error },
+      'event dead-lettered',
+    );
+  }
+
+  /** One event, retried with backoff; dead-lettered after maxAttempts. */
+  async function processOne(payload: EachBatchPayload, message: KafkaMessage): Promise<void> {
+    const { batch } = payload;
+    const decoded = decode(message);
+    if (decoded.kind === 'skip') {
+      metrics?.events.inc({ group: groupId, topic: batch.topic, outcome: 'skipped' });
+      return;
+    }
+    if (decoded.kind === 'poison') {
+      await deadLetter(batch, message, decoded.error, 0);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await withTransaction(pool, (client) =>
+          applyInTransaction(client, batch, message, decoded),
+        );
+        metrics?.events.inc({ group: groupId, topic: batch.topic, outcome });
+        return;
+      } catch (err: unknown) {
+        if (isInfrastructureError(err)) throw err;
+        if (attempt >= maxAttempts) {
+          await deadLetter(batch, message, err, attempt);
+          return;
+        }
+        const delay = Math.min(backoffMs * 2 ** (attempt - 1), maxBackoffMs);
+        log.warn(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            attempt,
+            delayMs: delay,
+            err,
+          },
+          'event handler failed; retrying',
+        );
+        await sleepWithHeartbeat(payload, delay);
+      }
+    }
+  }
+
+  /** Several events in one transaction; on failure, falls back to one at a time. */
+  async function processChunk(payload: EachBatchPayload, messages: KafkaMessage[]): Promise<void> {
+    const { batch } = payload;
+    const decoded = messages.map((message) => ({ message, item: decode(message) }));
+    if (decoded.some(({ item }) => item.kind === 'poison')) {
+      for (const message of messages) await processOne(payload, message);
+      return;
+    }
+    try {
+      const outcomes = await withTransaction(pool, async (client) => {
+        const result: string[] = [];
+        for (const { message, item } of decoded) {
+          if (item.kind === 'handle') result.push(await applyInTransaction(client, batch, message, item));
+          else result.push('skipped');
+        }
+        return result;
+      });
+      for (const outcome of outcomes) metrics?.events.inc({ group: groupId, topic: batch.topic, outcome });
+    } catch (err: unknown) {
+      if (isInfrastructureError(err)) throw err;
+      log.warn(
+        { topic: batch.topic, partition: batch.partition, err },
+        'batch failed; handling its events one by one',
+      );
+      for (const message of messages) await processOne(payload, message);
+    }
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    for (let i = 0; i < batch.messages.length; i += batchSize) {
+      if (!isRunning() || isStale()) break;
+      const chunk = batch.messages.slice(i, i + batchSize);
+      if (chunk.length === 1) await processOne(payload, chunk[0] as KafkaMessage);
+      else await processChunk(payload, chunk);
+      resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+    metrics?.lag.set(
+      { group: groupId, topic: batch.topic, partition: String(batch.partition) },
+      Number(batch.offsetLag()),
+    );
+  }
+
+  return {
+    async start() {
+      if (topics.length === 0) throw new Error(`consumer group ${groupId} has no handlers`);
+      await dlqProducer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        autoCommit: true,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatch,
+      });
+      log.info({ topics }, 'consuming');
+    },
+    async stop() {
+      await consumer.disconnect();
+      await dlqProducer.disconnect();
+    },
+    pause() {
+      consumer.pause(topics.map((topic) => ({ topic })));
+    },
+    resume() {
+      consumer.resume(topics.map((topic) => ({ topic })));
+    },
+  };
+}
+
+async function sleepWithHeartbeat(payload: EachBatchPayload, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, deadline - Date.now())));
+    await payload.heartbeat();
+  }
+}

@@ -1,0 +1,25 @@
+export { appendEvent } from './append-event.ts';
+export { createKafkaClient, type KafkaClientOptions, parseBrokers } from './client.ts';
+export {
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+  createConsumerRunner,
+  type EventHandler,
+  type HandlerContext,
+  on,
+} from './consumer-runner.ts';
+export { DLQ_HEADERS } from './dead-letter.ts';
+export { type EventRecord, type EventRecordOptions, eventRecord } from './event-record.ts';
+export { isInfrastructureError } from './infrastructure-error.ts';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
+export { createProducer, createPublisher, type PublishableRecord, type Publisher } from './publisher.ts';
+export { createRepartitioner, type Repartitioner, type RepartitionerOptions } from './repartitioner.ts';
+export { type ReplayDlqOptions, type ReplayReport, replayDlq } from './replay-dlq.ts';
+export {
+  dlqTopicOf,
+  type EnsureTopicsOptions,
+  type EnsureTopicsReport,
+  ensureTopics,
+  type RetentionMode,
+  topicConfigEntries,
+} from './topics.ts';

@@ -1,0 +1,146 @@
+import type { Logger } from '@huimin/kit';
+import { claimOutboxBatch, markOutboxSent, outboxChannel, withTransaction } from '@huimin/pg';
+import pg from 'pg';
+import type { Publisher } from './publisher.ts';
+
+export interface OutboxRelayOptions {
+  pool: pg.Pool;
+  /** The service's schema: whose outbox this relay drains. */
+  schema: string;
+  publisher: Publisher;
+  logger: Logger;
+  /** Rows per publish request (default 500). */
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (a lost LISTEN connection, another relay's rows). Default 1000 ms. */
+  pollMs?: number;
+  /** Connection string for the LISTEN connection; defaults to the pool's. */
+  connectionString?: string;
+}
+
+export interface OutboxRelay {
+  start(): Promise<void>;
+  /** Stops after the batch in flight; a batch half-published is published again by the next relay. */
+  stop(): Promise<void>;
+  /** Publishes everything unsent now (tests and shutdown use it); returns how many rows went out. */
+  drain(): Promise<number>;
+}
+
+/**
+ * Publishes a service's outbox in order. Each batch is read, published and marked sent inside one
+ * transaction that also holds the outbox lock (see claimOutboxBatch): if the process dies after
+ * publishing but before commit, the rows stay unsent and go out again — at-least-once, in per-key
+ * order; consumers drop the repeat through their inbox. Other replicas' relays stand by.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { pool, schema, publisher, logger } = options;
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollMs ?? 1000;
+  const log = logger.child({ component: 'outbox-relay', schema });
+
+  let running = false;
+  let listener: pg.Client | undefined;
+  let wake: (() => void) | undefined;
+  // A NOTIFY that arrives while a drain is running must not be lost until the next poll.
+  let notified = false;
+  let loop: Promise<void> | undefined;
+
+  async function publishOneBatch(): Promise<{ published: number; more: boolean }> {
+    return withTransaction(pool, async (client) => {
+      const batch = await claimOutboxBatch(client, batchSize);
+      if (!batch.acquired || batch.messages.length === 0) return { published: 0, more: false };
+      await publisher.publishRecords(
+        batch.messages.map((message) => ({
+          topic: message.topic,
+          key: message.key,
+          headers: message.headers,
+          value: JSON.stringify(message.payload),
+        })),
+      );
+      await markOutboxSent(
+        client,
+        batch.messages.map((message) => message.seq),
+      );
+      return { published: batch.messages.length, more: batch.messages.length === batchSize };
+    });
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { published, more } = await publishOneBatch();
+      total += published;
+      if (!more) return total;
+    }
+  }
+
+  async function listen(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: options.connectionString ?? poolConnectionString(pool) ?? process.env.DATABASE_URL,
+    });
+    client.on('error', (err: Error) => {
+      // The poll keeps the relay going; the next loop turn reconnects.
+      log.warn({ err }, 'outbox LISTEN connection lost; polling until it is back');
+      listener = undefined;
+    });
+    client.on('notification', () => {
+      notified = true;
+      wake?.();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(outboxChannel(schema))}`);
+    listener = client;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (notified && running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (running) {
+      try {
+        if (!listener) await listen();
+        notified = false;
+        const published = await drain();
+        if (published > 0) log.debug({ published }, 'outbox rows published');
+        failures = 0;
+        await sleep(pollMs);
+      } catch (err: unknown) {
+        failures += 1;
+        const backoff = Math.min(pollMs * 2 ** Math.min(failures, 5), 30_000);
+        log.error({ err, failures, backoffMs: backoff }, 'outbox relay failed; retrying');
+        await sleep(backoff);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      const client = listener;
+      listener = undefined;
+      await client?.end().catch(() => {});
+    },
+    drain,
+  };
+}
+
+function poolConnectionString(pool: pg.Pool): string | undefined {
+  return (pool as unknown as { options: { connectionString?: string } }).options.connectionString;
+}

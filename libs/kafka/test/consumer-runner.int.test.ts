@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { startTestEnv, type TestEnv } from '@huimin/testkit';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createConsumerRunner,
+  createProducer,
+  createPublisher,
+  DLQ_HEADERS,
+  ensureTopics,
+  on,
+  type Publisher,
+  replayDlq,
+} from '../src/index.ts';
+import { readTopic, waitUntil } from './fixtures/read-topic.ts';
+import { testEvent, testTopic } from './fixtures/test-events.ts';
+
+let env: TestEnv;
+let producer: Producer;
+let publisher: Publisher;
+
+beforeAll(async () => {
+  env = await startTestEnv({ name: 'consumer_runner', redis: false });
+  await env.pool.query(
+    'create table effects (id bigserial primary key, event_id text not null, household_id text not null, seq int not null)',
+  );
+  producer = createProducer(env.kafka);
+  await producer.connect();
+  publisher = createPublisher({ producer });
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await env?.close();
+});
+
+async function effects(): Promise<{ event_id: string; household_id: string; seq: number }[]> {
+  const { rows } = await env.pool.query(
+    'select event_id, household_id, seq from effects order by household_id, seq',
+  );
+  return rows;
+}
+
+describe('consumer runner', () => {
+  it('dead-letters a poison event with its error, lets the next events through, and replay-dlq re-drives it after a fix', async () => {
+    await env.pool.query('truncate effects');
+    const topic = testTopic('poison');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    let fixed = false;
+    const runner = createConsumerRunner({
+      kafka: env.kafka,
+      pool: env.pool,
+      groupId: 'poison-test',
+      logger: env.logger,
+      maxAttempts: 3,
+      backoffMs: 10,
+      handlers: [
+        on(event, async (payload, ctx) => {
+          if (payload.poison && !fixed) throw new Error(`cannot handle seq ${payload.seq}`);
+          await ctx.client.query('insert into effects (event_id, household_id, seq) values ($1, $2, $3)', [
+            ctx.envelope.id,
+            payload.householdId,
+            payload.seq,
+          ]);
+        }),
+      ],
+    });
+    await runner.start();
+    try {
+      const poison = await publisher.publish(
+        event,
+        { householdId: 'H1', seq: 1, poison: true },
+        { source: '/test' },
+      );
+      await publisher.publish(event, { householdId: 'H1', seq: 2 }, { source: '/test' });
+      await publisher.publish(event, { householdId: 'H1', seq: 3 }, { source: '/test' });
+
+      await waitUntil(
+        async () => (await effects()).length === 2,
+        'the events after the poison one are handled',
+      );
+      expect((await effects()).map((row) => row.seq)).toEqual([2, 3]);
+
+      const [parked] = await readTopic(env.kafka, `${topic.name}.dlq`, 1);
+      expect(parked?.headers[DLQ_HEADERS.error]).toBe('cannot handle seq 1');
+      expect(parked?.headers[DLQ_HEADERS.attempts]).toBe('3');
+      expect(parked?.headers[DLQ_HEADERS.topic]).toBe(topic.name);
+      expect(parked?.headers[DLQ_HEADERS.group]).toBe('poison-test');
+      expect(parked?.headers.ce_id).toBe(poison.envelope.id);
+      expect(parked?.key).toBe('H1');
+
+      fixed = true;
+      const report = await replayDlq({ kafka: env.kafka, topic: topic.name, logger: env.logger });
+      expect(report).toEqual({ replayed: 1, skipped: 0 });
+      await waitUntil(async () => (await effects()).length === 3, 'the replayed event is handled');
+      const rows = await effects();
+      expect(rows.map((row) => row.seq)).toEqual([1, 2, 3]);
+      expect(rows[0]?.event_id).toBe(poison.envelope.id);
+
+      // A second replay finds nothing new: progress is committed.
+      expect(await replayDlq({ kafka: env.kafka, topic: topic.name, logger: env.logger })).toEqual({
+        replayed: 0,
+        skipped: 0,
+      });
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('dead-letters a record whose CloudEvents headers are missing without calling the handler', async () => {
+    await env.pool.query('truncate effects');
+    const topic = testTopic('bad-headers');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    const runner = createConsumerRunner({
+      kafka: env.kafka,
+      pool: env.pool,
+      groupId: 'bad-headers-test',
+      logger: env.logger,
+      handlers: [
+        on(event, async (payload, ctx) => {
+          await ctx.client.query('insert into effects (event_id, household_id, seq) values ($1, $2, $3)', [
+            ctx.envelope.id,
+            payload.householdId,
+            payload.seq,
+          ]);
+        }),
+      ],
+    });
+    await runner.start();
+    try {
+      await producer.send({
+        topic: topic.name,
+        messages: [{ key: 'H9', value: '{"householdId":"H9","seq":1}' }],
+      });
+      await publisher.publish(event, { householdId: 'H9', seq: 2 }, { source: '/test' });
+      const [parked] = await readTopic(env.kafka, `${topic.name}.dlq`, 1);
+      expect(parked?.headers[DLQ_HEADERS.errorType]).toBe('PoisonEventError');
+      expect(parked?.headers[DLQ_HEADERS.error]).toContain('ce_id');
+      await waitUntil(async () => (await effects()).length === 1, 'the good event is handled');
+      expect((await effects())[0]?.seq).toBe(2);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('two replicas in one group split the partitions and apply no event twice, even when it is delivered twice', async () => {
+    await env.pool.query('truncate effects');
+    const topic = testTopic('replicas', 4);
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    const seen: Record<string, Set<number>> = { a: new Set(), b: new Set() };
+    const replica = (name: 'a' | 'b') =>
+      createConsumerRunner({
+        kafka: env.kafka,
+        pool: env.pool,
+        groupId: 'replicas-test',
+        logger: env.logger,
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+        batchSize: name === 'a' ? 1 : 50,
+        handlers: [
+          on(event, async (payload, ctx) => {
+            seen[name]?.add(ctx.partition);
+            await ctx.client.query('insert into effects (event_id, household_id, seq) values ($1, $2, $3)', [
+              ctx.envelope.id,
+              payload.householdId,
+              payload.seq,
+            ]);
+          }),
+        ],
+      });
+    const a = replica('a');
+    const b = replica('b');
+    await a.start();
+    await b.start();
+    try {
+      // Publish once the group has settled with both members, so partitions don't move mid-test.
+      const admin = env.kafka.admin();
+      await admin.connect();
+      await waitUntil(
+        async () => {
+          const { groups } = await admin.describeGroups(['replicas-test']);
+          return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
+        },
+        'both replicas joined the group',
+        30_000,
+      );
+      await admin.disconnect();
+      const ids: string[] = [];
+      for (let seq = 1; seq <= 200; seq++) {
+        const id = randomUUID();
+        ids.push(id);
+        // Every event published twice with the same id: what a relay crash or a retry produces.
+        for (let copy = 0; copy < 2; copy++) {
+          await publisher.publish(event, { householdId: `H${seq % 10}`, seq }, { source: '/test', id });
+        }
+      }
+      await waitUntil(async () => (await effects()).length >= 200, 'all 200 events are handled', 60_000);
+      // Let any duplicate that is still in flight land before counting.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const rows = await effects();
+      expect(rows).toHaveLength(200);
+      expect(new Set(rows.map((row) => row.event_id))).toEqual(new Set(ids));
+      // Per-key order: within each household the handling order is the publish order.
+      const { rows: order } = await env.pool.query<{ household_id: string; seqs: number[] }>(
+        'select household_id, array_agg(seq order by id) as seqs from effects group by household_id',
+      );
+      for (const { seqs } of order) expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(seen.a?.size).toBeGreaterThan(0);
+      expect(seen.b?.size).toBeGreaterThan(0);
+      const overlap = [...(seen.a ?? [])].filter((partition) => seen.b?.has(partition));
+      expect(overlap).toEqual([]);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});

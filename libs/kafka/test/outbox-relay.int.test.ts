@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { withTransaction } from '@huimin/pg';
+import { startTestEnv, type TestEnv } from '@huimin/testkit';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appendEvent,
+  createConsumerRunner,
+  createOutboxRelay,
+  createProducer,
+  createPublisher,
+  ensureTopics,
+  on,
+} from '../src/index.ts';
+import { readTopic, waitUntil } from './fixtures/read-topic.ts';
+import { testEvent, testTopic } from './fixtures/test-events.ts';
+
+let env: TestEnv;
+let producer: Producer;
+
+beforeAll(async () => {
+  env = await startTestEnv({ name: 'outbox_relay', redis: false });
+  producer = createProducer(env.kafka);
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await env?.close();
+});
+
+async function unsent(): Promise<number> {
+  const { rows } = await env.pool.query<{ n: string }>(
+    'select count(*) as n from outbox where sent_at is null',
+  );
+  return Number(rows[0]?.n);
+}
+
+describe('outbox relay', () => {
+  it('publishes in per-key order, woken by NOTIFY without waiting for its poll', async () => {
+    const topic = testTopic('relay-order');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    // A poll this long never fires within the test: only the NOTIFY can wake the relay.
+    const relay = createOutboxRelay({
+      pool: env.pool,
+      schema: env.schema,
+      publisher: createPublisher({ producer }),
+      logger: env.logger,
+      pollMs: 600_000,
+      connectionString: env.databaseUrl,
+    });
+    await relay.start();
+    try {
+      // Give the relay its first (empty) turn so it is asleep, listening, before we write.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (let seq = 1; seq <= 30; seq++) {
+        await withTransaction(env.pool, (client) =>
+          appendEvent(client, event, { householdId: `H${seq % 3}`, seq }, { source: '/test' }),
+        );
+      }
+      const records = await readTopic(env.kafka, topic.name, 30);
+      for (const household of ['H0', 'H1', 'H2']) {
+        const seqs = records.filter((r) => r.key === household).map((r) => JSON.parse(r.value).seq as number);
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+        expect(seqs).toHaveLength(10);
+      }
+      expect(records.every((r) => r.headers.ce_type === event.type && r.headers.ce_source === '/test')).toBe(
+        true,
+      );
+      await waitUntil(async () => (await unsent()) === 0, 'every row is marked sent');
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('killed between publishing and marking sent: the event goes out again and consumers apply it once', async () => {
+    const topic = testTopic('relay-crash');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    await env.pool.query('create table relay_effects (event_id text not null, seq int not null)');
+    for (let seq = 1; seq <= 5; seq++) {
+      await withTransaction(env.pool, (client) =>
+        appendEvent(client, event, { householdId: 'H1', seq }, { source: '/test' }),
+      );
+    }
+
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'fixtures', 'relay-dies-after-publish.ts')],
+      {
+        env: { ...process.env, BROKERS: env.brokers, DATABASE_URL: env.databaseUrl, SCHEMA: env.schema },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const signal = await new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    expect(output).toContain('published 5');
+    // The crash came before the commit: all five rows are still unsent.
+    expect(await unsent()).toBe(5);
+
+    const relay = createOutboxRelay({
+      pool: env.pool,
+      schema: env.schema,
+      publisher: createPublisher({ producer }),
+      logger: env.logger,
+      connectionString: env.databaseUrl,
+    });
+    expect(await relay.drain()).toBe(5);
+    expect(await unsent()).toBe(0);
+
+    // At least once: the topic holds every event twice, in order both times.
+    const records = await readTopic(env.kafka, topic.name, 10);
+    expect(records.map((r) => JSON.parse(r.value).seq)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+
+    // Exactly-once effects: the consumer's inbox drops the repeats.
+    const runner = createConsumerRunner({
+      kafka: env.kafka,
+      pool: env.pool,
+      groupId: 'relay-crash-consumer',
+      logger: env.logger,
+      handlers: [
+        on(event, async (payload, ctx) => {
+          await ctx.client.query('insert into relay_effects values ($1, $2)', [ctx.envelope.id, payload.seq]);
+        }),
+      ],
+    });
+    await runner.start();
+    try {
+      // Wait for the consumer to reach the end of the topic (the five repeats) before counting again.
+      const admin = env.kafka.admin();
+      await admin.connect();
+      await waitUntil(async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: 'relay-crash-consumer', topics: [topic.name] });
+        const committed = (offsets?.partitions ?? []).reduce(
+          (sum, p) => sum + Math.max(0, Number(p.offset)),
+          0,
+        );
+        return committed === 10;
+      }, 'the consumer committed all ten records');
+      await admin.disconnect();
+      const { rows } = await env.pool.query<{ seq: number }>('select seq from relay_effects order by seq');
+      expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('two relays draining at once publish each row once', async () => {
+    const topic = testTopic('relay-pair');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    for (let seq = 1; seq <= 300; seq++) {
+      await withTransaction(env.pool, (client) =>
+        appendEvent(client, event, { householdId: `H${seq % 7}`, seq }, { source: '/test' }),
+      );
+    }
+    const relay = () =>
+      createOutboxRelay({
+        pool: env.pool,
+        schema: env.schema,
+        publisher: createPublisher({ producer }),
+        logger: env.logger,
+        batchSize: 20,
+        connectionString: env.databaseUrl,
+      });
+    const [a, b] = await Promise.all([relay().drain(), relay().drain()]);
+    // Whichever relay held the outbox lock did the work; a stand-by may have found nothing.
+    const again = await relay().drain();
+    expect(a + b + again).toBe(300);
+    const admin = env.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic.name);
+    await admin.disconnect();
+    expect(ends.reduce((sum, p) => sum + Number(p.high), 0)).toBe(300);
+    const records = await readTopic(env.kafka, topic.name, 300);
+    const seqs = records.map((r) => JSON.parse(r.value).seq as number);
+    expect(new Set(seqs).size).toBe(300);
+    expect(seqs).toHaveLength(300);
+  });
+});
