@@ -76,12 +76,16 @@ describe('pnpm start (the dev stack)', () => {
     expect(output()).toContain('pg_ctlcluster');
   });
 
-  it('creates its database, becomes ready, and stops cleanly on Ctrl-C', async () => {
+  it('creates its database, starts the broker with every declared topic, becomes ready, and stops cleanly on Ctrl-C', async () => {
     const kafkaPort = await freePort();
     const { proc, output } = run({ DATABASE_URL: databaseUrl(), KAFKA_PORT: String(kafkaPort) });
     const exited = exitOf(proc);
     await waitFor(output, 'dev stack ready', 60_000);
     expect(output()).toContain(`created database ${database}`);
+    expect(output()).toContain(`embedded Kafka broker on 127.0.0.1:${kafkaPort}`);
+    const { topics } = await import('@huimin/contracts');
+    // Each declared topic and its dead-letter topic.
+    expect(output()).toContain(`topics: ${Object.keys(topics).length * 2} created`);
     proc.kill('SIGINT');
     expect(await exited).toBe(0);
   });

@@ -172,6 +172,17 @@ async function applyMigrations(services: ServiceManifest[]): Promise<void> {
   }
 }
 
+// Topics come from libs/contracts, created once here (production never relies on auto-create).
+async function createTopics(brokers: string): Promise<void> {
+  const { topics } = await import('@huimin/contracts');
+  const { createKafkaClient, ensureTopics } = await import('@huimin/kafka');
+  const { createLogger } = await import('@huimin/kit');
+  const logger = createLogger({ name: 'dev', level: 'warn' });
+  const kafka = createKafkaClient({ brokers, clientId: 'huimin-dev', logger });
+  const report = await ensureTopics(kafka, { topics: Object.values(topics), mode: 'dev', logger });
+  say(`topics: ${report.created.length} created, ${report.existing.length} already there`);
+}
+
 async function waitReady(service: ServiceManifest, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -235,6 +246,8 @@ async function main(): Promise<void> {
   } else if (brokers) {
     say(`using Kafka at ${brokers}`);
   }
+
+  if (brokers) await createTopics(brokers);
 
   const services = discoverServices();
   await applyMigrations(services);

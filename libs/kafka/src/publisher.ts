@@ -1,6 +1,13 @@
 import type { EventDefinition } from '@huimin/contracts';
 import type { Static, TObject } from '@sinclair/typebox';
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  CompressionTypes,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type TopicMessages,
+} from 'kafkajs';
 import { type EventRecord, type EventRecordOptions, eventRecord } from './event-record.ts';
 
 /**
