@@ -121,7 +121,7 @@ function start(name: string, args: string[], cwd: string, extraEnv: Record<strin
       pending += chunk.toString('utf8');
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) out.write(prefix + line + '\n');
+      for (const line of lines) out.write(`${prefix}${line}\n`);
     });
   };
   pipe(proc.stdout, process.stdout);

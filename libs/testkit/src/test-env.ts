@@ -111,14 +111,21 @@ async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
   if (errors.length > 0) throw new AggregateError(errors, 'test env did not close cleanly');
 }
 
-async function startKafka(name: string, logger: Logger): Promise<{ brokers: string; stop: () => Promise<void> }> {
+async function startKafka(
+  name: string,
+  logger: Logger,
+): Promise<{ brokers: string; stop: () => Promise<void> }> {
   if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, stop: async () => {} };
   if (process.env.TESTCONTAINERS === '1') {
     const { startKafkaContainer } = await import('./testcontainers.ts');
     return startKafkaContainer();
   }
   const dataDir = await mkdtemp(join(tmpdir(), `huimin-kafka-${name}-`));
-  const broker = await startBroker({ port: 0, dataDir, logger: logger.child({ component: 'embedded-kafka' }) });
+  const broker = await startBroker({
+    port: 0,
+    dataDir,
+    logger: logger.child({ component: 'embedded-kafka' }),
+  });
   return {
     brokers: broker.brokers,
     stop: async () => {
