@@ -18,7 +18,7 @@ interface GroupsSlot {
 }
 
 /** Where committed offsets live, below the broker's data dir. */
-export const GROUPS_DIR = '__groups';
+export const GROUPS_DIR = 'groups';
 
 const slotOf = (broker: BrokerServices): GroupsSlot =>
   broker.slot<GroupsSlot>('groups', () => ({ settings: {}, coordinator: null }));

@@ -7,7 +7,7 @@ import { createSequenceState } from './sequence-state.ts';
 import type { ProducerStateStore } from './types.ts';
 
 /** Where producer ids and sequence snapshots live, below the broker's data dir. */
-export const PRODUCERS_DIR = '__producers';
+export const PRODUCERS_DIR = 'producers';
 
 /** How often a changed sequence state is written aside (it is also written at close). */
 const SNAPSHOT_EVERY_MS = 30_000;
