@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildAsyncApiDocument } from './asyncapi.ts';
@@ -8,7 +9,8 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** What the repository's formatter makes of a JSON text. */
 function biomeFormat(text: string): string {
-  const result = spawnSync('pnpm', ['exec', 'biome', 'format', '--stdin-file-path=generated-check.json'], {
+  const biome = join(repoRoot, 'node_modules', '.bin', 'biome');
+  const result = spawnSync(biome, ['format', '--stdin-file-path=generated-check.json'], {
     cwd: repoRoot,
     input: text,
     encoding: 'utf8',
