@@ -11,6 +11,8 @@ export default defineConfig({
       'libs/*/test/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
+      'tools/*/src/**/*.test.ts',
+      'tools/*/test/**/*.test.ts',
       'scripts/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/.data/**'],
