@@ -92,4 +92,9 @@ describe('the docs:events command', () => {
     execFileSync(process.execPath, [script, '--out', out], { cwd: dir });
     expect(readFileSync(out, 'utf8')).toBe(jsonText(buildAsyncApiDocument()));
   });
+
+  it('has been re-run since the last change: the committed document matches the declarations', () => {
+    const committed = fileURLToPath(new URL('../../../docs/events/asyncapi.json', import.meta.url));
+    expect(readFileSync(committed, 'utf8')).toBe(jsonText(buildAsyncApiDocument()));
+  });
 });

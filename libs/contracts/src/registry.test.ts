@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { defineEvent, type EventDefinition } from './define-event.ts';
 import { defineTopic } from './define-topic.ts';
 import { taicang } from './jurisdiction/index.ts';
-import { eventDefinition, events, eventsOnTopic, isEventType, topics } from './registry.ts';
+import { type AnyEvent, eventDefinition, events, eventsOnTopic, isEventType, topics } from './registry.ts';
 import { isSyntheticResidentId } from './synthetic-resident-id.ts';
 import * as topicExports from './topics.ts';
 import { householdFeed } from './topics.ts';
+import { validateEvent } from './validate-event.ts';
 
 const definitions = Object.values(events) as EventDefinition[];
 const allTopics = Object.values(topics);
@@ -172,5 +173,34 @@ describe('defineEvent and defineTopic', () => {
     expect(() => defineTopic({ ...topic, retention: { dev: 'forever', prod: { ms: -1 } } })).toThrow(
       /retention/,
     );
+  });
+});
+
+describe('types for consumers', () => {
+  it('narrows a validated payload to its event type, and AnyEvent switches exhaustively', () => {
+    const result = validateEvent(
+      'huimin.feed.medical-expense.recorded.v1',
+      events['huimin.feed.medical-expense.recorded.v1'].example,
+    );
+    // Compiles only because the value is typed from the schema.
+    const outOfPocket = result.ok
+      ? result.value.totalCostFen - result.value.insurancePaidFen - result.value.medicalAssistancePaidFen
+      : -1;
+    expect(outOfPocket).toBe(1_500_200);
+
+    const householdOf = (event: AnyEvent): string | undefined => {
+      switch (event.type) {
+        case 'huimin.risk.flagged.v1':
+        case 'huimin.risk.cleared.v1':
+          return event.payload.householdId;
+        case 'huimin.feed.medical-expense.recorded.v1':
+          return undefined;
+        default:
+          return 'householdId' in event.payload ? event.payload.householdId : undefined;
+      }
+    };
+    expect(
+      householdOf({ type: 'huimin.risk.flagged.v1', payload: events['huimin.risk.flagged.v1'].example }),
+    ).toBe('HH-320585100001-0107');
   });
 });

@@ -105,16 +105,20 @@ export function validatePayload<TType extends string, TSchema extends TObject>(
   return { ok: true, value: payload };
 }
 
-const cache = new Map<string, TypeCheck<TObject>>();
+// Compiled once per definition and mode; keyed by the definition itself, so a definition built
+// outside the registry never borrows a registered one's checker.
+const cache = new WeakMap<EventDefinition, { produce?: TypeCheck<TObject>; consume?: TypeCheck<TObject> }>();
 
 function compiled(definition: EventDefinition, mode: 'produce' | 'consume'): TypeCheck<TObject> {
-  const cacheKey = `${mode} ${definition.type}`;
-  let check = cache.get(cacheKey);
-  if (!check) {
-    check = TypeCompiler.Compile(mode === 'produce' ? definition.schema : openObjects(definition.schema));
-    cache.set(cacheKey, check);
+  let checks = cache.get(definition);
+  if (!checks) {
+    checks = {};
+    cache.set(definition, checks);
   }
-  return check;
+  checks[mode] ??= TypeCompiler.Compile(
+    mode === 'produce' ? definition.schema : openObjects(definition.schema),
+  );
+  return checks[mode];
 }
 
 /** A copy of the schema whose objects accept undeclared properties (keeps TypeBox's symbol keys). */

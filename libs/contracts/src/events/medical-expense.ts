@@ -77,9 +77,9 @@ const claimExample: Claim = {
   patientResidentId: wangJianguo.residentId,
   businessDate: '2025-03-02',
   dateOfCare: '2025-02-11',
-  totalCostFen: 8_642_350,
-  insurancePaidFen: 5_185_410,
-  medicalAssistancePaidFen: 864_200,
+  totalCostFen: 4_286_500,
+  insurancePaidFen: 2_572_000,
+  medicalAssistancePaidFen: 214_300,
   inpatient: true,
   diagnosisCategory: 'malignant-tumour',
 };
@@ -114,7 +114,7 @@ export const MedicalExpenseCorrected = defineEvent({
   example: {
     ...claimExample,
     businessDate: '2025-03-20',
-    insurancePaidFen: 5_412_000,
+    insurancePaidFen: 2_680_000,
     correctsEventId: '9d2e4b71-0c3a-4f5e-8b6a-1e2d3c4b5a69',
   },
   rules: claimRules,
