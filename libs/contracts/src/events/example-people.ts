@@ -1,42 +1,18 @@
+import type { Sex } from '../resident-id.ts';
 import { syntheticResidentId } from '../synthetic-resident-id.ts';
 
 // The people and places of the examples. Every resident ID is synthetic (province 99, assigned to
 // no real place), so an example can never be a real resident's number.
 
-export const wangJianguo = {
-  name: '王建国',
-  birthDate: '1958-03-14',
-  sex: 'male' as const,
-  residentId: syntheticResidentId({ birthDate: '1958-03-14', sex: 'male', seq: 21 }),
-};
+function person(name: string, birthDate: string, sex: Sex, seq: number) {
+  return { name, birthDate, sex, residentId: syntheticResidentId({ birthDate, sex, seq }) };
+}
 
-export const liXiuying = {
-  name: '李秀英',
-  birthDate: '1960-11-02',
-  sex: 'female' as const,
-  residentId: syntheticResidentId({ birthDate: '1960-11-02', sex: 'female', seq: 8 }),
-};
-
-export const wangLei = {
-  name: '王磊',
-  birthDate: '1986-07-21',
-  sex: 'male' as const,
-  residentId: syntheticResidentId({ birthDate: '1986-07-21', sex: 'male', seq: 137 }),
-};
-
-export const wangFang = {
-  name: '王芳',
-  birthDate: '1984-02-09',
-  sex: 'female' as const,
-  residentId: syntheticResidentId({ birthDate: '1984-02-09', sex: 'female', seq: 55 }),
-};
-
-export const chenGuiying = {
-  name: '陈桂英',
-  birthDate: '1941-05-20',
-  sex: 'female' as const,
-  residentId: syntheticResidentId({ birthDate: '1941-05-20', sex: 'female', seq: 3 }),
-};
+export const wangJianguo = person('王建国', '1958-03-14', 'male', 21);
+export const liXiuying = person('李秀英', '1960-11-02', 'female', 8);
+export const wangLei = person('王磊', '1986-07-21', 'male', 137);
+export const wangFang = person('王芳', '1984-02-09', 'female', 55);
+export const chenGuiying = person('陈桂英', '1941-05-20', 'female', 3);
 
 /** The Wang family in 城厢镇 伟阳社区. */
 export const wangHousehold = {
