@@ -86,6 +86,18 @@ describe('pnpm start (the dev stack)', () => {
     const { topics } = await import('@huimin/contracts');
     // Each declared topic and its dead-letter topic.
     expect(output()).toContain(`topics: ${Object.keys(topics).length * 2} created`);
+
+    // stack:status reads the running stack: every dead-letter topic there and empty.
+    const status = spawn(process.execPath, [join(import.meta.dirname, 'stack-status.ts')], {
+      env: { ...process.env, DATABASE_URL: databaseUrl(), KAFKA_PORT: String(kafkaPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let statusOutput = '';
+    status.stdout?.on('data', (chunk: Buffer) => (statusOutput += chunk.toString()));
+    expect(await exitOf(status)).toBe(0);
+    expect(statusOutput).toMatch(/huimin\.feed\.medical-expense\.dlq\s+0/);
+    expect(statusOutput).toContain('all well');
+
     proc.kill('SIGINT');
     expect(await exited).toBe(0);
   });

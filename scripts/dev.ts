@@ -4,22 +4,21 @@
 // prefixed, coloured logs, waits for every /readyz, and prints what to open. Ctrl-C stops it all.
 // State lives in .data/ (broker log) and the dev database; `pnpm start --fresh` wipes both.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { discoverServices, root, type ServiceManifest, stackEnv } from './stack.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.DEV_DATA_DIR ?? join(root, '.data');
 const fresh = process.argv.includes('--fresh');
 
 const env = {
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/huimin',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  DATABASE_URL: stackEnv.databaseUrl,
+  REDIS_URL: stackEnv.redisUrl,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
-  KAFKA_PORT: Number(process.env.KAFKA_PORT ?? 9092),
+  KAFKA_PORT: stackEnv.kafkaPort,
 };
 
 const colours = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
@@ -133,38 +132,14 @@ function start(name: string, args: string[], cwd: string, extraEnv: Record<strin
   return proc;
 }
 
-interface ServiceManifest {
-  name: string;
-  dir: string;
-  port: number | undefined;
-  hasMigrations: boolean;
-}
-
-// A service joins the stack by having services/<name>/src/main.ts; its HTTP port comes from
-// the `huimin.port` field of its package.json (the defaults in DESIGN.md).
-function discoverServices(): ServiceManifest[] {
-  const servicesDir = join(root, 'services');
-  if (!existsSync(servicesDir)) return [];
-  return readdirSync(servicesDir)
-    .filter((name) => existsSync(join(servicesDir, name, 'src', 'main.ts')))
-    .map((name) => {
-      const dir = join(servicesDir, name);
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        huimin?: { port?: number };
-      };
-      return { name, dir, port: manifest.huimin?.port, hasMigrations: existsSync(join(dir, 'migrations')) };
-    });
-}
-
 async function applyMigrations(services: ServiceManifest[]): Promise<void> {
   const withMigrations = services.filter((s) => s.hasMigrations);
   if (withMigrations.length === 0) return;
   const { createPool, migrate } = await import('@huimin/pg');
   for (const service of withMigrations) {
-    const schema = service.name.replaceAll('-', '_');
-    const pool = createPool({ connectionString: env.DATABASE_URL, schema });
+    const pool = createPool({ connectionString: env.DATABASE_URL, schema: service.schema });
     try {
-      await migrate(pool, { schema, dir: join(service.dir, 'migrations') });
+      await migrate(pool, { schema: service.schema, dir: join(service.dir, 'migrations') });
       say(`migrations applied: ${service.name}`);
     } finally {
       await pool.end();
