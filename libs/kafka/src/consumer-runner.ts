@@ -1,4 +1,9 @@
-import { type EventDefinition, type EventEnvelope, fromKafkaHeaders } from '@huimin/contracts';
+import {
+  type EventDefinition,
+  type EventEnvelope,
+  fromKafkaHeaders,
+  validatePayload,
+} from '@huimin/contracts';
 import type { Logger } from '@huimin/kit';
 import { recordInbox, withTransaction } from '@huimin/pg';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -26,6 +31,8 @@ export interface HandlerContext {
 export interface EventHandler {
   type: string;
   topic: string;
+  /** Checks a payload against the contract the way a consumer should (unknown fields tolerated). */
+  accepts(payload: unknown): { ok: true } | { ok: false; problems: string };
   handle(payload: unknown, ctx: HandlerContext): Promise<void>;
 }
 
@@ -34,7 +41,16 @@ export function on<TSchema extends TObject>(
   event: EventDefinition<string, TSchema>,
   handle: (payload: Static<TSchema>, ctx: HandlerContext) => Promise<void>,
 ): EventHandler {
-  return { type: event.type, topic: event.topic.name, handle: handle as EventHandler['handle'] };
+  return {
+    type: event.type,
+    topic: event.topic.name,
+    accepts(payload) {
+      const result = validatePayload(event, payload, { mode: 'consume' });
+      if (result.ok) return { ok: true };
+      return { ok: false, problems: result.errors.map((e) => `${e.pointer || '/'} ${e.message}`).join('; ') };
+    },
+    handle: handle as EventHandler['handle'],
+  };
 }
 
 export interface ConsumerRunnerOptions {
@@ -135,6 +151,14 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
       payload = JSON.parse(message.value?.toString('utf8') ?? '');
     } catch (err: unknown) {
       return { kind: 'poison', error: new PoisonEventError(`value is not JSON: ${(err as Error).message}`) };
+    }
+    // A payload that breaks its contract would only fail (or worse, half-apply) in the handler.
+    const verdict = handler.accepts(payload);
+    if (!verdict.ok) {
+      return {
+        kind: 'poison',
+        error: new PoisonEventError(`payload breaks ${reading.envelope.type}: ${verdict.problems}`),
+      };
     }
     return { kind: 'handle', handler, envelope: reading.envelope, payload };
   }

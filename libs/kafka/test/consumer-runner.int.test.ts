@@ -108,7 +108,7 @@ describe('consumer runner', () => {
     }
   });
 
-  it('dead-letters a record whose CloudEvents headers are missing without calling the handler', async () => {
+  it('dead-letters a record with missing CloudEvents headers or a payload that breaks its contract, without calling the handler', async () => {
     await env.pool.query('truncate effects');
     const topic = testTopic('bad-headers');
     const event = testEvent(topic);
