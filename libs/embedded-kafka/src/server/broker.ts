@@ -55,6 +55,9 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
+/** How long a closing broker waits for responses to requests it already read. */
+const CLOSE_GRACE_MS = 2000;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
@@ -195,7 +198,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     closed ??= (async () => {
       closing.abort();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const c of connections) c.destroy();
+      // Long polls were released by `closing`; answer what was already read, then hang up.
+      await Promise.all([...connections].map((c) => c.shutdown(CLOSE_GRACE_MS)));
       await serverClosed;
       for (const hook of closeHooks) {
         try {

@@ -42,6 +42,7 @@ export class Connection {
   private readonly queue: Slot[] = [];
   private paused = false;
   private closed = false;
+  private stopReading = false;
   private clientLogger: { clientId: string | null; logger: Logger } | null = null;
 
   constructor(options: ConnectionOptions) {
@@ -60,7 +61,38 @@ export class Connection {
     });
   }
 
-  /** Closes the connection at once (broker shutdown or a bad frame). */
+  /**
+   * Stops reading requests, lets the ones already read finish and their responses reach the
+   * socket, then ends the connection (waiting at most `graceMs`). A request the broker has
+   * acted on is thus answered; one it never read is simply retried by the client.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    if (this.closed) return;
+    this.socket.pause();
+    this.pending = [];
+    this.stopReading = true;
+    const deadline = Date.now() + graceMs;
+    while (!this.closed && this.queue.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    if (this.closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.destroy();
+          resolve();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.socket.end(() => {
+        clearTimeout(timer);
+        this.destroy();
+        resolve();
+      });
+    });
+  }
+
+  /** Closes the connection at once (a bad frame, or shutdown's grace period is over). */
   destroy(reason?: string): void {
     if (this.closed) return;
     if (reason) this.logger.warn({ reason }, 'closing connection');
@@ -69,7 +101,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.stopReading) return;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     try {
@@ -222,7 +254,7 @@ export class Connection {
   }
 
   private maybeResume(): void {
-    if (!this.paused || this.closed) return;
+    if (!this.paused || this.closed || this.stopReading) return;
     if (this.queue.length < MAX_IN_FLIGHT / 2 && !this.socket.writableNeedDrain) {
       this.paused = false;
       this.socket.resume();

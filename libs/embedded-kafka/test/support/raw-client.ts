@@ -15,6 +15,8 @@ export class RawClient {
   readonly socket: net.Socket;
   /** Resolves when the broker (or we) closed the connection. */
   readonly closed: Promise<void>;
+  /** Correlation ids of the responses, in the order they arrived. */
+  readonly arrivals: number[] = [];
   private buffer = Buffer.alloc(0);
   private readonly pending: Pending[] = [];
   private nextCorrelationId = 1;
@@ -92,8 +94,9 @@ export class RawClient {
       this.buffer = this.buffer.subarray(4 + size);
       const r = new Reader(Buffer.from(frame));
       const correlationId = r.int32();
+      this.arrivals.push(correlationId);
       const next = this.pending.shift();
-      if (!next) throw new Error(`unexpected response ${correlationId}`);
+      if (!next) continue; // an answer to bytes written with sendRaw
       if (next.correlationId !== correlationId) {
         next.reject(new Error(`response ${correlationId} arrived where ${next.correlationId} was due`));
         continue;
