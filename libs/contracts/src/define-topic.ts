@@ -5,7 +5,8 @@ export type TopicKey =
   | 'residentId'
   | 'householdId|residentId'
   | 'alertId'
-  | 'orderId';
+  | 'orderId'
+  | 'policyVersion';
 
 export interface TopicRetention {
   /** Dev and test brokers keep everything so any service can rebuild from the beginning. */

@@ -35,6 +35,7 @@ export {
   MedicalExpenseReversed,
 } from './events/medical-expense.ts';
 export { MemberIncomeReported, MemberIncomeRetracted } from './events/member-income.ts';
+export { PolicyVersionPublished } from './events/policy.ts';
 export { RiskCleared, RiskFlagged } from './events/risk.ts';
 export * from './jurisdiction/index.ts';
 export {

@@ -20,6 +20,7 @@ import {
   MedicalExpenseReversed,
 } from './events/medical-expense.ts';
 import { MemberIncomeReported, MemberIncomeRetracted } from './events/member-income.ts';
+import { PolicyVersionPublished } from './events/policy.ts';
 import { RiskCleared, RiskFlagged } from './events/risk.ts';
 import {
   assistanceEnrolmentFeed,
@@ -28,6 +29,7 @@ import {
   discoveryAlertStream,
   eldercareOrderStream,
   eligibilityHouseholdStream,
+  eligibilityPolicyStream,
   householdAssetsFeed,
   householdFeed,
   medicalExpenseFeed,
@@ -47,6 +49,7 @@ const declaredTopics = [
   departmentSignalFeed,
   riskHouseholdStream,
   eligibilityHouseholdStream,
+  eligibilityPolicyStream,
   discoveryAlertStream,
   eldercareOrderStream,
 ] as const;
@@ -72,6 +75,7 @@ const declared = [
   RiskFlagged,
   RiskCleared,
   EligibilityDecided,
+  PolicyVersionPublished,
   AlertRaised,
   AlertAcknowledged,
   AlertEscalated,

@@ -113,3 +113,14 @@ export const eldercareOrderStream = defineTopic({
   description:
     "Eldercare's service orders (居家养老上门服务) and what happens to them, such as missed daily check-ons.",
 });
+
+export const eligibilityPolicyStream = defineTopic({
+  name: 'huimin.eligibility.policy',
+  // One partition: versions are few, and every reader wants them all, in order.
+  partitions: 1,
+  key: 'policyVersion',
+  // Keyed by version, so compaction keeps every version's latest text: the full policy history.
+  retention: { dev: 'forever', prod: 'compact' },
+  description:
+    'Assistance policy versions (standards, multipliers, limits, risk yardsticks) with their effective dates, as eligibility holds them; other services use the same figures without calling it.',
+});

@@ -36,14 +36,18 @@ export interface EventHandler {
   handle(payload: unknown, ctx: HandlerContext): Promise<void>;
 }
 
-/** Pairs a contract event with its handler, typing the payload from the contract. */
+/**
+ * Pairs a contract event with its handler, typing the payload from the contract. `topic` reads the
+ * event from another topic than its contract's: a repartitioned copy (claims re-keyed by household).
+ */
 export function on<TSchema extends TObject>(
   event: EventDefinition<string, TSchema>,
   handle: (payload: Static<TSchema>, ctx: HandlerContext) => Promise<void>,
+  options: { topic?: string } = {},
 ): EventHandler {
   return {
     type: event.type,
-    topic: event.topic.name,
+    topic: options.topic ?? event.topic.name,
     accepts(payload) {
       const result = validatePayload(event, payload, { mode: 'consume' });
       if (result.ok) return { ok: true };
