@@ -163,7 +163,7 @@ describe('PartitionLog', () => {
     expect(log.append(batch, checked.header, 1_800_000_000_000).logAppendTime).toBe(1_800_000_000_000);
     const [stored] = decodeBatches((await log.read(0, 1 << 20, true)).records ?? Buffer.alloc(0));
     expect(stored?.crcValid).toBe(true);
-    expect(stored?.attributes & 0x08).toBe(0x08);
+    expect((stored?.attributes ?? 0) & 0x08).toBe(0x08);
     expect(stored?.records[0]?.timestamp).toBe(1_800_000_000_000);
     await log.close(true);
   });

@@ -123,12 +123,20 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       closeHooks.push(hook);
     },
   };
-  const producers = await createProducerStateStore(base);
-  const services: BrokerServices = Object.assign(base, { producers });
-  for (const p of log.partitions()) {
-    for (const header of p.recoveredProducerBatches)
-      producers.restore?.(p.topic, p.partition, header, header.baseOffset);
-    p.recoveredProducerBatches = [];
+  let services: BrokerServices;
+  try {
+    const producers = await createProducerStateStore(base);
+    services = Object.assign(base, { producers });
+    for (const p of log.partitions()) {
+      for (const header of p.recoveredProducerBatches) {
+        producers.restore?.(p.topic, p.partition, header, header.baseOffset);
+      }
+      p.recoveredProducerBatches = [];
+    }
+  } catch (err: unknown) {
+    await log.close();
+    unlock();
+    throw err;
   }
 
   const closing = new AbortController();
