@@ -63,7 +63,7 @@ if (fsync !== 'interval' && fsync !== 'always') {
 
 // `pnpm --filter` runs scripts in the package directory; a relative --data-dir means relative
 // to where the user ran pnpm (INIT_CWD), e.g. the repository root for `pnpm kafka`.
-const dataDir = path.resolve(process.env.INIT_CWD ?? process.cwd(), values['data-dir']);
+const dataDir = path.resolve(process.env.INIT_CWD || process.cwd(), values['data-dir']);
 
 try {
   const broker = await startBroker({

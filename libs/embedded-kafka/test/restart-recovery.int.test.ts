@@ -116,6 +116,33 @@ describe('restart', () => {
   });
 });
 
+describe('fsync always', () => {
+  it('acknowledges only after syncing, and what it acknowledged is there after a restart', async () => {
+    const dir = dataDir('fsync-always');
+    const first = await startBroker({ dataDir: dir, logger: testLogger(), fsync: 'always' });
+    const kafka = new Kafka({ brokers: [first.brokers], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        producer.send({
+          topic: 'ledger',
+          acks: -1,
+          messages: [{ key: 'fund-1', value: `entry-${i}`, partition: 0 }],
+        }),
+      ),
+    );
+    await producer.disconnect();
+    expect(sent.flat().every((r) => r.errorCode === 0)).toBe(true);
+    await first.close();
+
+    const second = await start(dir);
+    expect((await values(second.brokers, 'ledger', 0)).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `entry-${i}`).sort(),
+    );
+  });
+});
+
 describe('recovery of a damaged log tail', () => {
   async function writeBatches(dir: string, n: number): Promise<void> {
     const broker = await startBroker({ dataDir: dir, logger: testLogger() });

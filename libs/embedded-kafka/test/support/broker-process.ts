@@ -18,11 +18,12 @@ export async function startBrokerProcess(
   dataDir: string,
   port: number,
   extraArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<BrokerProcess> {
   const child = spawn(
     process.execPath,
     [CLI, '--port', String(port), '--data-dir', dataDir, '--log-level', 'info', ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INIT_CWD: '' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INIT_CWD: '', ...env } },
   );
   let output = '';
   const exited = new Promise<number | string>((resolve) =>
