@@ -289,8 +289,7 @@ export class PartitionLog {
     let deleted = 0;
     if (retentionMs >= 0) {
       const cutoff = now - retentionMs;
-      if (this.segments.length === 1 && this.active.size > 0 && this.active.maxTimestamp < cutoff)
-        this.roll(now);
+      if (this.active.size > 0 && this.active.maxTimestamp < cutoff) this.roll(now);
       while (this.segments.length > 1 && (this.segments[0] as Segment).maxTimestamp < cutoff) {
         this.deleteOldest();
         deleted++;
