@@ -46,6 +46,7 @@ export function groupCoordinatorOf(broker: BrokerServices): GroupCoordinator {
     clock: broker.clock,
     store,
     partitionExists: (topic, partition) => broker.topics.offsets(topic, partition) !== undefined,
+    initialRebalanceDelayMs: broker.settings.groupInitialRebalanceDelayMs ?? 0,
     ...slot.settings,
   });
   slot.coordinator = coordinator;

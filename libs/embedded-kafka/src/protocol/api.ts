@@ -34,6 +34,8 @@ export interface RequestContext {
   apiKey: number;
   apiVersion: number;
   correlationId: number;
+  /** The client's IP address (DescribeGroups shows it as a member's client host). */
+  clientHost?: string;
   /** Child logger carrying the connection id and client id. */
   logger: Logger;
 }
@@ -77,6 +79,8 @@ export interface BrokerSettings {
   autoCreateTopics: boolean;
   defaultPartitions: number;
   maxRequestBytes: number;
+  /** Kafka's group.initial.rebalance.delay.ms for new groups; 0 when absent (no delay). */
+  groupInitialRebalanceDelayMs?: number;
 }
 
 /**

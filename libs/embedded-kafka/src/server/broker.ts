@@ -37,6 +37,8 @@ export interface BrokerOptions {
   retentionCheckIntervalMs?: number;
   /** Broker-wide defaults for topic configs (retention, segment size, max message size). */
   logDefaults?: Partial<LogDefaults>;
+  /** Kafka's group.initial.rebalance.delay.ms (default 0: a new group's first member starts at once). */
+  groupInitialRebalanceDelayMs?: number;
   /** Node id reported in Metadata (default 0). */
   nodeId?: number;
   logger?: Logger;
@@ -83,6 +85,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 6,
     maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+    groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 0,
   };
   if (!Number.isInteger(settings.defaultPartitions) || settings.defaultPartitions < 1) {
     throw new Error(`defaultPartitions must be a positive integer, got ${settings.defaultPartitions}`);

@@ -200,6 +200,7 @@ export class Connection {
       apiKey,
       apiVersion: version,
       correlationId,
+      clientHost: this.socket.remoteAddress,
       logger: this.loggerFor(clientId),
     };
     const slot: Slot = { done: false, chunks: null };
