@@ -127,7 +127,7 @@ const authorization = {
 const signature = {
   type: 'string',
   description:
-    'When the department signs: `t=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, t + "\\n" + METHOD + "\\n" + path + "\\n" + body)>`',
+    'When the department signs: `t=<unix seconds>,n=<nonce>,v1=<hex HMAC-SHA256(signing secret, t + "\\n" + n + "\\n" + METHOD + "\\n" + path + "\\n" + body)>`; a new nonce (16–64 of A-Z a-z 0-9 _ -) for every request and retry',
 };
 
 export const eventHeaders = {

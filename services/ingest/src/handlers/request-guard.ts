@@ -105,13 +105,13 @@ export type RequestGuard = ReturnType<typeof createRequestGuard>;
 function signatureMessage(reason: string): string {
   switch (reason) {
     case 'missing':
-      return 'this department signs its requests: send X-Huimin-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>';
+      return 'this department signs its requests: send X-Huimin-Signature: t=<unix seconds>,n=<nonce>,v1=<hex HMAC-SHA256>';
     case 'malformed':
-      return 'X-Huimin-Signature must read t=<unix seconds>,v1=<64 lower-case hex digits>';
+      return 'X-Huimin-Signature must read t=<unix seconds>,n=<16–64 of A-Z a-z 0-9 _ ->,v1=<64 lower-case hex digits>';
     case 'stale':
-      return 'the signature timestamp is too far from now; sign each request (and each retry) when sending it';
+      return 'the signature timestamp is more than 5 minutes from now; sign each request (and each retry) as you send it';
     case 'replayed':
-      return 'this exact signed request was received before; sign a retry again with the current time';
+      return 'this exact signed request was received before; sign each retry anew, with a new nonce';
     default:
       return 'the signature does not match the request';
   }

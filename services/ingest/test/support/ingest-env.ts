@@ -35,7 +35,10 @@ export interface IngestTestEnv {
   /** Issues a key for the department and makes every app instance see it. */
   issue(department: DepartmentCode, options?: { signing?: boolean }): Promise<Issued>;
   /** Another app instance on the same Postgres, Redis and broker (another replica). */
-  replica(overrides?: Partial<AppConfig>): Promise<IngestApp>;
+  replica(
+    overrides?: Partial<AppConfig>,
+    deps?: { redis?: Redis; kafka?: TestEnv['kafka'] },
+  ): Promise<IngestApp>;
   /** Reloads credentials on every instance (instead of waiting for the refresh interval). */
   refresh(): Promise<void>;
   /** Records on all feed topics so far (sum of high watermarks). */
@@ -71,8 +74,11 @@ export async function startIngestEnv(
   const kafkaAdmin = env.kafka.admin();
   await kafkaAdmin.connect();
 
-  async function replica(more: Partial<AppConfig> = {}): Promise<IngestApp> {
-    const redis = await connectRedis(env.redisUrl);
+  async function replica(
+    more: Partial<AppConfig> = {},
+    deps: { redis?: Redis; kafka?: TestEnv['kafka'] } = {},
+  ): Promise<IngestApp> {
+    const redis = deps.redis ?? (await connectRedis(env.redisUrl));
     redisClients.push(redis);
     const app = await createApp({
       config: { ...config, ...more },
@@ -80,7 +86,7 @@ export async function startIngestEnv(
       registry: createMetricsRegistry({ service: 'ingest' }),
       pool: env.pool,
       redis,
-      kafka: env.kafka,
+      kafka: deps.kafka ?? env.kafka,
       producer,
     });
     apps.push(app);
@@ -142,6 +148,7 @@ export function headers(
     result['x-huimin-signature'] = signatureHeader({
       secret: issued.signingSecret,
       timestamp: options.sign.at ?? Math.floor(Date.now() / 1000),
+      nonce: randomUUID(),
       method: 'POST',
       path: options.sign.path,
       body: Buffer.from(options.sign.body),
