@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startTestEnv, type TestEnv } from '@huimin/testkit';
+import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,6 @@ import {
   type Publisher,
   replayDlq,
 } from '../src/index.ts';
-import { readTopic, waitUntil } from './fixtures/read-topic.ts';
 import { testEvent, testTopic } from './fixtures/test-events.ts';
 
 let env: TestEnv;
@@ -82,7 +81,7 @@ describe('consumer runner', () => {
       );
       expect((await effects()).map((row) => row.seq)).toEqual([2, 3]);
 
-      const [parked] = await readTopic(env.kafka, `${topic.name}.dlq`, 1);
+      const [parked] = await readRecords(env.kafka, `${topic.name}.dlq`, { count: 1 });
       expect(parked?.headers[DLQ_HEADERS.error]).toBe('cannot handle seq 1');
       expect(parked?.headers[DLQ_HEADERS.attempts]).toBe('3');
       expect(parked?.headers[DLQ_HEADERS.topic]).toBe(topic.name);
@@ -135,7 +134,7 @@ describe('consumer runner', () => {
         messages: [{ key: 'H9', value: '{"householdId":"H9","seq":1}' }],
       });
       await publisher.publish(event, { householdId: 'H9', seq: 2 }, { source: '/test' });
-      const [parked] = await readTopic(env.kafka, `${topic.name}.dlq`, 1);
+      const [parked] = await readRecords(env.kafka, `${topic.name}.dlq`, { count: 1 });
       expect(parked?.headers[DLQ_HEADERS.errorType]).toBe('PoisonEventError');
       expect(parked?.headers[DLQ_HEADERS.error]).toContain('ce_id');
       await waitUntil(async () => (await effects()).length === 1, 'the good event is handled');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { withTransaction } from '@huimin/pg';
-import { startTestEnv, type TestEnv } from '@huimin/testkit';
+import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,6 @@ import {
   ensureTopics,
   on,
 } from '../src/index.ts';
-import { readTopic, waitUntil } from './fixtures/read-topic.ts';
 import { testEvent, testTopic } from './fixtures/test-events.ts';
 
 let env: TestEnv;
@@ -60,7 +59,7 @@ describe('outbox relay', () => {
           appendEvent(client, event, { householdId: `H${seq % 3}`, seq }, { source: '/test' }),
         );
       }
-      const records = await readTopic(env.kafka, topic.name, 30);
+      const records = await readRecords(env.kafka, topic.name, { count: 30 });
       for (const household of ['H0', 'H1', 'H2']) {
         const seqs = records.filter((r) => r.key === household).map((r) => JSON.parse(r.value).seq as number);
         expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -113,7 +112,7 @@ describe('outbox relay', () => {
     expect(await unsent()).toBe(0);
 
     // At least once: the topic holds every event twice, in order both times.
-    const records = await readTopic(env.kafka, topic.name, 10);
+    const records = await readRecords(env.kafka, topic.name, { count: 10 });
     expect(records.map((r) => JSON.parse(r.value).seq)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
 
     // Exactly-once effects: the consumer's inbox drops the repeats.
@@ -176,7 +175,7 @@ describe('outbox relay', () => {
     const ends = await admin.fetchTopicOffsets(topic.name);
     await admin.disconnect();
     expect(ends.reduce((sum, p) => sum + Number(p.high), 0)).toBe(300);
-    const records = await readTopic(env.kafka, topic.name, 300);
+    const records = await readRecords(env.kafka, topic.name, { count: 300 });
     const seqs = records.map((r) => JSON.parse(r.value).seq as number);
     expect(new Set(seqs).size).toBe(300);
     expect(seqs).toHaveLength(300);

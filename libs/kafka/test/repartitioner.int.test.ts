@@ -1,8 +1,7 @@
-import { startTestEnv, type TestEnv } from '@huimin/testkit';
+import { readRecords, startTestEnv, type TestEnv } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProducer, createPublisher, createRepartitioner, ensureTopics } from '../src/index.ts';
-import { readTopic } from './fixtures/read-topic.ts';
 import { testEvent, testTopic } from './fixtures/test-events.ts';
 
 let env: TestEnv;
@@ -67,8 +66,8 @@ describe('repartitioner', () => {
     });
     await repartitioner.start();
     try {
-      const out = await readTopic(env.kafka, byHousehold.name, 120);
-      const householdRecords = await readTopic(env.kafka, households.name, 3);
+      const out = await readRecords(env.kafka, byHousehold.name, { count: 120 });
+      const householdRecords = await readRecords(env.kafka, households.name, { count: 3 });
       const partitionOfHousehold = new Map(householdRecords.map((r) => [r.key, r.partition]));
 
       for (const record of out) {
