@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { type EventType, events, shanghaiDateOf } from '@huimin/contracts';
+import { hash } from 'node:crypto';
+import { type EventType, events } from '@huimin/contracts';
 import { AppError, type Logger } from '@huimin/kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoalescingWriter } from '../coalescing-writer.ts';
@@ -8,6 +8,7 @@ import { readLine, splitNdjson } from '../domain/batch-lines.ts';
 import { checkEvent, type Problem } from '../domain/check-event.ts';
 import { type Grant, grantFor, ingestibleTypes } from '../domain/departments.ts';
 import { isEventId } from '../domain/event-id.ts';
+import { shanghaiDay } from '../domain/shanghai-day.ts';
 import type { Candidate, Intake, IntakeResult } from '../intake.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import type { Receipt, ReceiptOutcome } from '../store/receipt-store.ts';
@@ -130,7 +131,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
           description: `${definition.description}\n\nBody: the payload as JSON. The Idempotency-Key is the event id.`,
           tags,
           headers: eventHeaders,
-          body: { ...payloadSchema, examples: [definition.example] },
+          body: { ...payloadSchema, example: definition.example },
           response: { 202: Accepted, '4xx': ErrorBody, '5xx': ErrorBody },
         },
       },
@@ -211,7 +212,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
       metrics.event(credential.department, type, 'rejected', 'MALFORMED_JSON');
       throw new AppError('MALFORMED_JSON', 'the body is not valid JSON in UTF-8');
     }
-    const check = checkEvent(type, payload, grant, shanghaiDateOf(receivedAt));
+    const check = checkEvent(type, payload, grant, shanghaiDay(receivedAt));
     if (!check.ok) {
       const code = check.verdict === 'invalid' ? 'EVENT_INVALID' : 'NOT_PERMITTED';
       await record(
@@ -331,7 +332,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
   ) {
     const department = credential.department;
     const receivedAt = now();
-    const today = shanghaiDateOf(receivedAt);
+    const today = shanghaiDay(receivedAt);
     const results: LineResult[] = new Array(lines.length);
     const hashes: Buffer[] = new Array(lines.length);
     const candidates: Candidate[] = [];
@@ -495,9 +496,10 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
 }
 
 function sha256(data: string | Buffer): Buffer {
-  return createHash('sha256').update(data).digest();
+  return hash('sha256', data, 'buffer');
 }
 
-function fingerprintOf(type: string, bodySha256: Buffer): string {
-  return createHash('sha256').update(type).update('\n').update(bodySha256).digest('hex').slice(0, 32);
+/** What an event id is bound to: the event type and the bytes sent (a 128-bit prefix of their hash). */
+function fingerprintOf(type: EventType, bodySha256: Buffer): string {
+  return `${ingestibleTypes.indexOf(type).toString(36)}.${bodySha256.toString('hex', 0, 16)}`;
 }
