@@ -153,7 +153,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
               'application/x-ndjson': {
                 schema: {
                   ...lineSchema(payloadSchema),
-                  examples: [{ id: 'evt-0001', data: definition.example }],
+                  example: { id: 'evt-0001', data: definition.example },
                 },
               },
             },
