@@ -107,12 +107,14 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
   function admit(type: EventType, lane: 'live' | 'bulk') {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = await guard.authenticate(request, type);
-      if (grantFor(credential.department, type) === undefined) {
+      const granted = grantFor(credential.department, type) !== undefined;
+      // A batch's cost is its line count, known once the body is read (in the handler); a refused
+      // attempt costs a live token either way, so refusals (and their audit rows) are rate-limited.
+      if (lane === 'live' || !granted) await guard.limitRate(reply, credential, 'live', 1, type);
+      if (!granted) {
         await audit(credential, type, request);
         throw new AppError('NOT_PERMITTED', 'this department may not send this event type');
       }
-      // A batch's cost is its line count, known once the body is read (in the handler).
-      if (lane === 'live') await guard.limitRate(reply, credential, 'live', 1, type);
     };
   }
 
