@@ -219,9 +219,14 @@ export function createHttpIngestClient(options: HttpIngestClientOptions): Ingest
  * `X-Huimin-Signature: t=<unix seconds>,n=<nonce>,v1=<hex HMAC-SHA256>` over
  * `t\nnonce\nMETHOD\npath\n` + body, keyed with the signing secret as written (ingest's README).
  */
-export function signatureHeader(secret: string, path: string, body: Uint8Array, at: Date): string {
+export function signatureHeader(
+  secret: string,
+  path: string,
+  body: Uint8Array,
+  at: Date,
+  nonce: string = randomBytes(16).toString('hex'),
+): string {
   const timestamp = Math.floor(at.getTime() / 1000);
-  const nonce = randomBytes(16).toString('hex');
   const hmac = createHmac('sha256', secret);
   hmac.update(`${timestamp}\n${nonce}\nPOST\n${path}\n`);
   hmac.update(body);
