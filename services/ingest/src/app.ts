@@ -86,7 +86,12 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
   const kafkaWriter = createCoalescingWriter<PublishableRecord>({
     write: (records) => publisher.publishRecords(records),
     maxItems: config.PUBLISH_MAX_RECORDS,
-    onSettled: (lane, seconds, outcome) => metrics.published(lane, seconds, outcome.error === undefined),
+    onSettled: (lane, seconds, outcome) => {
+      metrics.published(lane, seconds, outcome.error === undefined);
+      // The caller answers 503 (outcome unknown); the reason is only here.
+      if (outcome.error !== undefined)
+        logger.error({ err: outcome.error, lane, written: outcome.written }, 'publish failed');
+    },
   });
   const receiptWriter = createCoalescingWriter<Receipt>({
     write: (rows) => receiptStore.append(rows),

@@ -27,6 +27,13 @@ export interface Issued {
   signingSecret: string;
 }
 
+/** Dependencies a replica may get instead of the shared ones (to make one unreachable). */
+export interface ReplicaDeps {
+  redis?: Redis;
+  kafka?: TestEnv['kafka'];
+  producer?: ReturnType<typeof createProducer>;
+}
+
 export interface IngestTestEnv {
   env: TestEnv;
   app: IngestApp;
@@ -35,10 +42,7 @@ export interface IngestTestEnv {
   /** Issues a key for the department and makes every app instance see it. */
   issue(department: DepartmentCode, options?: { signing?: boolean }): Promise<Issued>;
   /** Another app instance on the same Postgres, Redis and broker (another replica). */
-  replica(
-    overrides?: Partial<AppConfig>,
-    deps?: { redis?: Redis; kafka?: TestEnv['kafka'] },
-  ): Promise<IngestApp>;
+  replica(overrides?: Partial<AppConfig>, deps?: ReplicaDeps): Promise<IngestApp>;
   /** Reloads credentials on every instance (instead of waiting for the refresh interval). */
   refresh(): Promise<void>;
   /** Records on all feed topics so far (sum of high watermarks). */
@@ -74,10 +78,7 @@ export async function startIngestEnv(
   const kafkaAdmin = env.kafka.admin();
   await kafkaAdmin.connect();
 
-  async function replica(
-    more: Partial<AppConfig> = {},
-    deps: { redis?: Redis; kafka?: TestEnv['kafka'] } = {},
-  ): Promise<IngestApp> {
+  async function replica(more: Partial<AppConfig> = {}, deps: ReplicaDeps = {}): Promise<IngestApp> {
     const redis = deps.redis ?? (await connectRedis(env.redisUrl));
     redisClients.push(redis);
     const app = await createApp({
@@ -87,7 +88,7 @@ export async function startIngestEnv(
       pool: env.pool,
       redis,
       kafka: deps.kafka ?? env.kafka,
-      producer,
+      producer: deps.producer ?? producer,
     });
     apps.push(app);
     return app;
