@@ -1,6 +1,6 @@
-// The departments that send feeds to ingest, by the codes ingest's credentials carry, and which
-// department sends each event type the simulator produces (ingest refuses a type outside the
-// sender's grant).
+// The departments that send feeds to ingest, by the codes ingest's credentials carry. Which of
+// them sends what follows ingest's grants (services/ingest/README.md, "Who may send what"); the
+// generator sets the department on every event it makes.
 
 export const departmentCodes = [
   'medical-insurance-bureau',

@@ -63,7 +63,8 @@ export interface HttpIngestClientOptions {
   now?: () => Date;
 }
 
-const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
+// 409 is ingest's "this key is being processed right now"; every 5xx leaves the outcome unknown.
+const retryable = (status: number): boolean => status >= 500 || [408, 409, 425, 429].includes(status);
 
 export function createHttpIngestClient(options: HttpIngestClientOptions): IngestClient {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -112,7 +113,7 @@ export function createHttpIngestClient(options: HttpIngestClientOptions): Ingest
           signal: AbortSignal.timeout(timeoutMs),
         });
         const text = await response.text();
-        if (!RETRYABLE_STATUS.has(response.status)) {
+        if (!retryable(response.status)) {
           return { status: response.status, body: parseBody(text, response.status) };
         }
         reason = `HTTP ${response.status}`;
