@@ -30,7 +30,8 @@ const CONNECTIONS = 50;
 const SINGLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = 5;
 const BATCH_LINES = 1000;
-const BATCH_CONNECTIONS = 4; // ingest processes BULK_CONCURRENCY (default 4) batches at once per replica
+// ingest processes BULK_CONCURRENCY (default 4) batches at once per replica
+const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
 const BATCH_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CLAIM = 'huimin.feed.medical-expense.recorded.v1';
 
