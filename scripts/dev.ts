@@ -3,8 +3,8 @@
 // real Kafka), applies every service's migrations, starts each service as its own process with
 // prefixed, coloured logs, waits for every /readyz, and prints what to open. Ctrl-C stops it all.
 // State lives in .data/ (broker log) and the dev database; `pnpm start --fresh` wipes both.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -13,6 +13,7 @@ import { discoverServices, root, type ServiceManifest, stackEnv } from './stack.
 
 const dataDir = process.env.DEV_DATA_DIR ?? join(root, '.data');
 const fresh = process.argv.includes('--fresh');
+const simulate = !process.argv.includes('--no-simulate');
 
 const env = {
   DATABASE_URL: stackEnv.databaseUrl,
@@ -107,7 +108,13 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
-function start(name: string, args: string[], cwd: string, extraEnv: Record<string, string>): ChildProcess {
+function start(
+  name: string,
+  args: string[],
+  cwd: string,
+  extraEnv: Record<string, string>,
+  { critical = true }: { critical?: boolean } = {},
+): ChildProcess {
   const prefix = `${paint(colours[children.length % colours.length] ?? 0, `${name.padEnd(12)}|`)} `;
   const proc = spawn(process.execPath, args, {
     cwd,
@@ -126,7 +133,9 @@ function start(name: string, args: string[], cwd: string, extraEnv: Record<strin
   pipe(proc.stdout, process.stdout);
   pipe(proc.stderr, process.stderr);
   proc.on('exit', (code, signal) => {
-    if (!stopping) fail(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
+    if (stopping) return;
+    if (critical) fail(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
+    say(`${name} finished (${signal ?? `code ${code}`}); the stack keeps running`);
   });
   children.push({ name, proc });
   return proc;
@@ -145,6 +154,46 @@ async function applyMigrations(services: ServiceManifest[]): Promise<void> {
       await pool.end();
     }
   }
+}
+
+// A service that has demo data for the dev stack (demo logins, demo department keys) declares a
+// `seed-dev` script; it must be idempotent, as it runs at every start.
+async function seedDemoData(services: ServiceManifest[]): Promise<void> {
+  for (const service of services) {
+    const manifest = JSON.parse(readFileSync(join(service.dir, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    const script = manifest.scripts?.['seed-dev']?.match(/^node (\S+\.ts)$/)?.[1];
+    if (!script) continue;
+    const result = spawnSync(process.execPath, [script], {
+      cwd: service.dir,
+      env: { ...process.env, DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) fail(`${service.name} seed-dev failed: ${result.stderr.trim()}`);
+    for (const line of result.stdout.trim().split('\n').filter(Boolean)) say(line);
+  }
+}
+
+// The feed simulator posts a synthetic county through ingest, as the departments would. The
+// initial load goes once per data dir; later starts only add the live trickle.
+function startSimulator(ingestPort: number): void {
+  const loaded = join(dataDir, 'simulator-loaded');
+  const args = [
+    join(root, 'tools', 'simulator', 'src', 'cli.ts'),
+    '--ingest',
+    `http://127.0.0.1:${ingestPort}`,
+    '--households',
+    process.env.SIMULATOR_HOUSEHOLDS ?? '500',
+    '--rate',
+    process.env.SIMULATOR_RATE ?? '20',
+    '--progress',
+    '30s',
+  ];
+  if (existsSync(loaded)) args.push('--skip-bulk');
+  else writeFileSync(loaded, new Date().toISOString());
+  start('simulator', args, root, {}, { critical: false });
+  say('feed simulator started (pnpm start --no-simulate to run without it)');
 }
 
 // Topics come from libs/contracts, created once here (production never relies on auto-create).
@@ -226,6 +275,7 @@ async function main(): Promise<void> {
 
   const services = discoverServices();
   await applyMigrations(services);
+  await seedDemoData(services);
   for (const service of services) {
     start(service.name, [join('src', 'main.ts')], service.dir, {
       DATABASE_URL: env.DATABASE_URL,
@@ -237,6 +287,8 @@ async function main(): Promise<void> {
   await Promise.all(services.filter((s) => s.port).map((s) => waitReady(s, 60_000)));
 
   say('dev stack ready');
+  const ingest = services.find((s) => s.name === 'ingest');
+  if (simulate && ingest?.port) startSimulator(ingest.port);
   for (const service of services.filter((s) => s.port)) {
     say(`  ${service.name.padEnd(12)} http://127.0.0.1:${service.port}/docs`);
   }
