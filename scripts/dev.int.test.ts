@@ -96,7 +96,11 @@ describe('pnpm start (the dev stack)', () => {
     status.stdout?.on('data', (chunk: Buffer) => (statusOutput += chunk.toString()));
     expect(await exitOf(status)).toBe(0);
     expect(statusOutput).toMatch(/huimin\.feed\.medical-expense\.dlq\s+0/);
+    expect(statusOutput).toMatch(/ingest\s+8080\s+ready/);
     expect(statusOutput).toContain('all well');
+    // Demo data is seeded and the simulator feeds the stack through ingest.
+    expect(output()).toMatch(/ingest: \d+ demo credentials ready/);
+    expect(output()).toContain('feed simulator started');
 
     proc.kill('SIGINT');
     expect(await exited).toBe(0);
