@@ -1,5 +1,6 @@
 import type { Logger } from '@huimin/kit';
 import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+import { type KafkaSecurity, kafkaSecurityFromEnv } from './security.ts';
 
 export interface KafkaClientOptions {
   /** Bootstrap servers, e.g. `127.0.0.1:9092` or a comma-separated list. */
@@ -8,6 +9,8 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** kafkajs retry settings for requests (connect, metadata, produce). */
   retry?: KafkaConfig['retry'];
+  /** TLS and SASL; by default from KAFKA_SSL / KAFKA_SASL_* in the environment (see security.ts). */
+  security?: KafkaSecurity;
 }
 
 /**
@@ -18,7 +21,9 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const brokers = Array.isArray(options.brokers) ? options.brokers : parseBrokers(options.brokers);
   if (brokers.length === 0) throw new Error('no Kafka brokers given (KAFKA_BROKERS is empty)');
   const log = options.logger.child({ component: 'kafkajs' });
+  const security = options.security ?? kafkaSecurityFromEnv();
   return new Kafka({
+    ...security,
     clientId: options.clientId,
     brokers,
     connectionTimeout: 3000,

@@ -15,6 +15,7 @@ export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './
 export { createProducer, createPublisher, type PublishableRecord, type Publisher } from './publisher.ts';
 export { createRepartitioner, type Repartitioner, type RepartitionerOptions } from './repartitioner.ts';
 export { type ReplayDlqOptions, type ReplayReport, replayDlq } from './replay-dlq.ts';
+export { type KafkaSecurity, kafkaSecurityFromEnv } from './security.ts';
 export {
   dlqTopicOf,
   type EnsureTopicsOptions,
