@@ -6,7 +6,8 @@ export type TopicKey =
   | 'householdId|residentId'
   | 'alertId'
   | 'orderId'
-  | 'policyVersion';
+  | 'policyVersion'
+  | 'fundId';
 
 export interface TopicRetention {
   /** Dev and test brokers keep everything so any service can rebuild from the beginning. */

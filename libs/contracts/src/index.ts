@@ -18,6 +18,19 @@ export {
 } from './envelope.ts';
 export { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
 export { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
+export {
+  CharityPurpose,
+  DisbursementApproved,
+  DisbursementPaid,
+  DisbursementRejected,
+  DisbursementRequested,
+  DonationReceived,
+  DonationReversed,
+  FundId,
+  ReceiptNumber,
+  ReconciliationFailed,
+  Restriction,
+} from './events/charity.ts';
 export { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 export { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
 export { CheckOnMissed } from './events/eldercare.ts';

@@ -3,6 +3,15 @@ import type { EventDefinition } from './define-event.ts';
 import type { TopicDefinition } from './define-topic.ts';
 import { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
 import { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
+import {
+  DisbursementApproved,
+  DisbursementPaid,
+  DisbursementRejected,
+  DisbursementRequested,
+  DonationReceived,
+  DonationReversed,
+  ReconciliationFailed,
+} from './events/charity.ts';
 import { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 import { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
 import { CheckOnMissed } from './events/eldercare.ts';
@@ -24,6 +33,7 @@ import { PolicyVersionPublished } from './events/policy.ts';
 import { RiskCleared, RiskFlagged } from './events/risk.ts';
 import {
   assistanceEnrolmentFeed,
+  charityFundStream,
   departmentSignalFeed,
   disabilityFeed,
   discoveryAlertStream,
@@ -52,6 +62,7 @@ const declaredTopics = [
   eligibilityPolicyStream,
   discoveryAlertStream,
   eldercareOrderStream,
+  charityFundStream,
 ] as const;
 
 const declared = [
@@ -81,6 +92,13 @@ const declared = [
   AlertEscalated,
   AlertResolved,
   CheckOnMissed,
+  DonationReceived,
+  DonationReversed,
+  DisbursementRequested,
+  DisbursementApproved,
+  DisbursementRejected,
+  DisbursementPaid,
+  ReconciliationFailed,
 ] as const;
 
 type Declared = (typeof declared)[number];

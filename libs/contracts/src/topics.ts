@@ -124,3 +124,14 @@ export const eligibilityPolicyStream = defineTopic({
   description:
     'Assistance policy versions (standards, multipliers, limits, risk yardsticks) with their effective dates, as eligibility holds them; other services use the same figures without calling it.',
 });
+
+export const charityFundStream = defineTopic({
+  name: 'huimin.charity.fund',
+  partitions: 6,
+  key: 'fundId',
+  // Charity's Postgres ledger is the book of record (kept as accounting law requires); the stream
+  // tells other services what happened and is kept long enough to rebuild a year-over-year view.
+  retention: { dev: 'forever', prod: { ms: 10 * YEAR_MS } },
+  description:
+    "Charity's funds: donations received and reversed, disbursements requested, decided and paid, and reconciliation failures, keyed by fund.",
+});
