@@ -7,7 +7,8 @@ export type TopicKey =
   | 'alertId'
   | 'orderId'
   | 'policyVersion'
-  | 'fundId';
+  | 'fundId'
+  | 'actorId';
 
 export interface TopicRetention {
   /** Dev and test brokers keep everything so any service can rebuild from the beginning. */

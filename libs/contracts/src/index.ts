@@ -18,6 +18,7 @@ export {
 } from './envelope.ts';
 export { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
 export { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
+export { PersonRecordRead } from './events/audit.ts';
 export {
   CharityPurpose,
   DisbursementApproved,

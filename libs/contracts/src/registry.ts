@@ -3,6 +3,7 @@ import type { EventDefinition } from './define-event.ts';
 import type { TopicDefinition } from './define-topic.ts';
 import { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
 import { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
+import { PersonRecordRead } from './events/audit.ts';
 import {
   DisbursementApproved,
   DisbursementPaid,
@@ -42,6 +43,7 @@ import {
   eligibilityPolicyStream,
   householdAssetsFeed,
   householdFeed,
+  identityAuditStream,
   medicalExpenseFeed,
   memberIncomeFeed,
   riskHouseholdStream,
@@ -63,6 +65,7 @@ const declaredTopics = [
   discoveryAlertStream,
   eldercareOrderStream,
   charityFundStream,
+  identityAuditStream,
 ] as const;
 
 const declared = [
@@ -99,6 +102,7 @@ const declared = [
   DisbursementRejected,
   DisbursementPaid,
   ReconciliationFailed,
+  PersonRecordRead,
 ] as const;
 
 type Declared = (typeof declared)[number];

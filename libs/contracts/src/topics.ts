@@ -135,3 +135,13 @@ export const charityFundStream = defineTopic({
   description:
     "Charity's funds: donations received and reversed, disbursements requested, decided and paid, and reconciliation failures, keyed by fund.",
 });
+
+export const identityAuditStream = defineTopic({
+  name: 'huimin.identity.audit',
+  partitions: 6,
+  key: 'actorId',
+  // Access records are evidence (PIPL): kept three years, then deleted.
+  retention: { dev: 'forever', prod: { ms: 3 * YEAR_MS } },
+  description:
+    "Every read of a person's record by a person, from every service, on its way to identity's append-only audit store.",
+});
