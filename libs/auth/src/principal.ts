@@ -1,0 +1,47 @@
+import { isWithin } from '@huimin/contracts';
+
+/** The roles a person can hold on the platform. */
+export const roles = [
+  'case-handler',
+  'town-supervisor',
+  'bureau-admin',
+  'provider-staff',
+  'charity-approver',
+  'auditor',
+] as const;
+export type Role = (typeof roles)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+}
+
+/** A person, as a verified access token describes them. */
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  role: Role;
+  /**
+   * Division codes the person covers: communities for a case handler, a town for a supervisor,
+   * the county for the bureau's admins and auditors. Empty for provider staff.
+   */
+  jurisdictions: string[];
+  /** The eldercare provider organisation a provider's staff member works for. */
+  providerId?: string;
+}
+
+/** Another Huimin service calling with its service token. */
+export interface ServicePrincipal {
+  kind: 'service';
+  service: string;
+}
+
+export type Principal = UserPrincipal | ServicePrincipal;
+
+/**
+ * Whether a person may see and act on what lies at `code` (a community, a town, or the county).
+ * A handler covers their communities, a supervisor every community of their town, the bureau the
+ * whole county. Provider staff cover no territory: they act on their provider's orders only.
+ */
+export function inJurisdiction(principal: UserPrincipal, code: string): boolean {
+  return principal.jurisdictions.some((covered) => isWithin(code, covered));
+}
