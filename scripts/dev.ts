@@ -293,6 +293,14 @@ async function main(): Promise<void> {
     say(`  ${service.name.padEnd(12)} http://127.0.0.1:${service.port}/docs`);
   }
   if (brokers) say(`  kafka        ${brokers}`);
+  if (services.some((s) => s.name === 'identity')) {
+    say(
+      'demo logins (password huimin-demo-2026): handler.changsheng, handler.ludu, supervisor.loudong, admin, auditor',
+    );
+    say(
+      '  all demo users: services/identity/README.md; department keys for ingest: services/ingest/README.md',
+    );
+  }
   say('Ctrl-C stops everything');
   // Keep running even when nothing else holds the event loop open (no broker, no services yet).
   setInterval(() => {}, 1 << 30);
