@@ -1,0 +1,21 @@
+// `pnpm --filter @huimin/charity seed-dev` (the dev stack runs it after migrations): Taicang's
+// charity funds, and the payment providers' sandbox keys the donation simulator signs with.
+// Idempotent: every start of the stack runs it.
+import { taicang } from '@huimin/contracts';
+import { createPool } from '@huimin/pg';
+import { DEFAULT_SANDBOX_FILE, ensurePaymentSandbox } from '../payments/payment-config.ts';
+import { seedFunds } from '../seed-funds.ts';
+import { createFundStore } from '../store/fund-store.ts';
+
+const schema = process.env.DATABASE_SCHEMA ?? 'charity';
+const pool = createPool({ connectionString: process.env.DATABASE_URL, schema });
+try {
+  const { created, total } = await seedFunds(createFundStore(pool), taicang);
+  process.stdout.write(`charity: ${total} funds (${created} new)\n`);
+  const sandboxFile = process.env.PAYMENT_SANDBOX_FILE ?? DEFAULT_SANDBOX_FILE;
+  if (ensurePaymentSandbox(sandboxFile) === 'created') {
+    process.stdout.write('charity: payment sandbox keys made for the donation simulator\n');
+  }
+} finally {
+  await pool.end();
+}
