@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createTestIssuer, createTokenVerifier, type Role } from '@huimin/auth';
-import { taicang, topics } from '@huimin/contracts';
+import { PersonRecordRead, taicang, topics } from '@huimin/contracts';
 import { createOutboxRelay, createProducer, createPublisher, ensureTopics } from '@huimin/kafka';
 import { createMetricsRegistry } from '@huimin/kit';
 import { startTestEnv, type TestEnv } from '@huimin/testkit';
@@ -140,19 +140,22 @@ export async function startCharity(options: {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** How many rows each of the money tables holds: "nothing written" compares two of these. */
-export async function bookkeeping(charity: Charity): Promise<Record<string, number>> {
-  const tables = [
-    'donations',
-    'ledger_transactions',
-    'ledger_entries',
-    'notification_deliveries',
-    'disbursements',
-    'donation_reversals',
-    'outbox',
-  ];
-  const counts: Record<string, number> = {};
-  for (const table of tables) counts[table] = await charity.count(table);
+const moneyTables = [
+  'donations',
+  'ledger_transactions',
+  'ledger_entries',
+  'notification_deliveries',
+  'disbursements',
+  'donation_reversals',
+  'outbox',
+] as const;
+
+export type Books = Record<(typeof moneyTables)[number] | 'balances', number>;
+
+/** How many rows each of the money tables holds, and all balances summed: "nothing written" compares two. */
+export async function bookkeeping(charity: Charity): Promise<Books> {
+  const counts = { balances: 0 } as Books;
+  for (const table of moneyTables) counts[table] = await charity.count(table);
   const { rows } = await charity.env.pool.query<{ total: string }>(
     'select coalesce(sum(balance_fen), 0) as total from accounts',
   );

@@ -29,6 +29,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 /** The API for charity's staff, case handlers and the bureau: bearer tokens from identity. */
 export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void {
   const { verifier, book, desk, funds, reconciliation, receiptLinks, tree, now } = deps;
+  // onRequest, before the body is validated: a caller without a token learns nothing about the API.
   const signedIn = authenticate(verifier);
 
   app.post(
@@ -39,7 +40,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
         body: DonationBody,
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
       },
-      preHandler: [signedIn, requireRole(...CHARITY_ACCESS.recordDonation)],
+      onRequest: [signedIn, requireRole(...CHARITY_ACCESS.recordDonation)],
     },
     async (request, reply) => {
       const me = userOf(request);
@@ -74,7 +75,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
 
   app.get(
     '/v1/donations/:id',
-    { schema: { params: IdParams }, preHandler: [signedIn, requireRole(...CHARITY_ACCESS.read)] },
+    { schema: { params: IdParams }, onRequest: [signedIn, requireRole(...CHARITY_ACCESS.read)] },
     async (request) => {
       const { id } = request.params as IdParams;
       const donation = await book.get(id);
@@ -85,7 +86,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
 
   app.get(
     '/v1/donations/:id/receipt',
-    { schema: { params: IdParams }, preHandler: [signedIn, requireRole(...CHARITY_ACCESS.read)] },
+    { schema: { params: IdParams }, onRequest: [signedIn, requireRole(...CHARITY_ACCESS.read)] },
     async (request, reply) => {
       const { id } = request.params as IdParams;
       const donation = await book.get(id);
@@ -110,7 +111,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
         params: IdParams,
         body: ReversalBody,
       },
-      preHandler: [signedIn, requireRole(...CHARITY_ACCESS.decide)],
+      onRequest: [signedIn, requireRole(...CHARITY_ACCESS.decide)],
     },
     async (request) => {
       const { id } = request.params as IdParams;
@@ -124,7 +125,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
     '/v1/disbursements',
     {
       schema: { summary: 'Apply for help from a fund for a household', body: DisbursementBody },
-      preHandler: [signedIn, requireRole(...CHARITY_ACCESS.apply)],
+      onRequest: [signedIn, requireRole(...CHARITY_ACCESS.apply)],
     },
     async (request, reply) => {
       const body = request.body as DisbursementBody;
@@ -136,13 +137,13 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
 
   app.get(
     '/v1/disbursements/:id',
-    { schema: { params: IdParams }, preHandler: [signedIn, requireRole(...CHARITY_ACCESS.read)] },
+    { schema: { params: IdParams }, onRequest: [signedIn, requireRole(...CHARITY_ACCESS.read)] },
     async (request) => presentDisbursement(await desk.get(userOf(request), (request.params as IdParams).id)),
   );
 
   app.post(
     '/v1/disbursements/:id/approval',
-    { schema: { params: IdParams }, preHandler: [signedIn, requireRole(...CHARITY_ACCESS.decide)] },
+    { schema: { params: IdParams }, onRequest: [signedIn, requireRole(...CHARITY_ACCESS.decide)] },
     async (request) =>
       presentDisbursement(await desk.approve(userOf(request), (request.params as IdParams).id)),
   );
@@ -151,7 +152,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
     '/v1/disbursements/:id/rejection',
     {
       schema: { params: IdParams, body: RejectionBody },
-      preHandler: [signedIn, requireRole(...CHARITY_ACCESS.decide)],
+      onRequest: [signedIn, requireRole(...CHARITY_ACCESS.decide)],
     },
     async (request) => {
       const { reason } = request.body as { reason: string };
@@ -161,7 +162,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
 
   app.post(
     '/v1/disbursements/:id/payment',
-    { schema: { params: IdParams }, preHandler: [signedIn, requireRole(...CHARITY_ACCESS.decide)] },
+    { schema: { params: IdParams }, onRequest: [signedIn, requireRole(...CHARITY_ACCESS.decide)] },
     async (request) => presentDisbursement(await desk.pay(userOf(request), (request.params as IdParams).id)),
   );
 
@@ -169,7 +170,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
     '/v1/reconciliations',
     {
       schema: { summary: 'Reconcile the ledger now (the daily run happens by itself)' },
-      preHandler: [signedIn, requireRole(...CHARITY_ACCESS.reconcile)],
+      onRequest: [signedIn, requireRole(...CHARITY_ACCESS.reconcile)],
     },
     async () => {
       const result = await reconciliation.runNow(deps.pool);
