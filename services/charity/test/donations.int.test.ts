@@ -101,7 +101,7 @@ describe('receipt numbers', () => {
   it('are TC-<year>-<six digits>, the year on the Shanghai calendar', async () => {
     const res = await donate({ receivedAt: '2025-12-31T16:30:00.000Z' });
     expect(res.json().receiptNumber).toBe(
-      'TC-2026-' + String((await receiptSequences()).length).padStart(6, '0'),
+      `TC-2026-${String((await receiptSequences()).length).padStart(6, '0')}`,
     );
     const lastYear = await donate({ receivedAt: '2025-12-31T15:30:00.000Z' });
     expect(lastYear.json().receiptNumber).toBe('TC-2025-000001');

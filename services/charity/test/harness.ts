@@ -94,8 +94,9 @@ export async function startCharity(options: {
   let drainOutbox = async () => 0;
   let stopProducer = async () => {};
   if (options.broker) {
+    // Charity's stream, and identity's audit stream its reads of household records go to.
     await ensureTopics(env.kafka, {
-      topics: [topics['huimin.charity.fund']],
+      topics: [topics['huimin.charity.fund'], PersonRecordRead.topic],
       mode: 'dev',
       logger: env.logger,
     });
