@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import { createTokenVerifier } from '@huimin/auth';
+import {
+  createConsumerRunner,
+  createKafkaClient,
+  createOutboxRelay,
+  createProducer,
+  createPublisher,
+  ensureTopics,
+} from '@huimin/kafka';
+import {
+  createLifecycle,
+  createLogger,
+  createMetricsRegistry,
+  initTelemetry,
+  loadConfig,
+  runService,
+} from '@huimin/kit';
+import { createPool, migrate } from '@huimin/pg';
+import { createApp } from './app.ts';
+import { RiskConfig } from './config.ts';
+import { joinHandlers, routerHandlers } from './handlers/claims.ts';
+import { factHandlers } from './handlers/facts.ts';
+import { CLAIMS_BY_HOUSEHOLD } from './handlers/topics.ts';
+
+await runService(async () => {
+  const config = loadConfig(RiskConfig);
+  const logger = createLogger({ name: 'risk', level: config.LOG_LEVEL });
+  const lifecycle = createLifecycle({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  lifecycle.trapSignals();
+  lifecycle.onShutdown('telemetry', initTelemetry({ serviceName: 'risk' }));
+
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    schema: 'risk',
+    applicationName: 'risk',
+    logger,
+  });
+  lifecycle.onShutdown('postgres', () => pool.end());
+  await migrate(pool, {
+    schema: 'risk',
+    dir: fileURLToPath(new URL('../migrations', import.meta.url)),
+    logger,
+  });
+
+  const registry = createMetricsRegistry({ service: 'risk' });
+  const kafka = createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'risk', logger });
+  await ensureTopics(kafka, {
+    topics: [CLAIMS_BY_HOUSEHOLD],
+    mode: process.env.NODE_ENV === 'production' ? 'prod' : 'dev',
+    logger,
+  });
+
+  const producer = createProducer(kafka);
+  await producer.connect();
+  lifecycle.onShutdown('producer', () => producer.disconnect());
+  const relay = createOutboxRelay({
+    pool,
+    schema: 'risk',
+    publisher: createPublisher({ producer }),
+    logger,
+    connectionString: config.DATABASE_URL,
+  });
+  await relay.start();
+  lifecycle.onShutdown('outbox relay', () => relay.stop());
+
+  const now = () => new Date();
+  const router = createConsumerRunner({
+    kafka,
+    pool,
+    groupId: 'risk.router',
+    handlers: routerHandlers,
+    logger,
+    registry,
+    batchSize: config.RISK_BATCH_SIZE,
+  });
+  const join = createConsumerRunner({
+    kafka,
+    pool,
+    groupId: 'risk',
+    handlers: [...factHandlers(now), ...joinHandlers(now)],
+    logger,
+    registry,
+    batchSize: config.RISK_BATCH_SIZE,
+  });
+  await router.start();
+  await join.start();
+  lifecycle.onShutdown('consumers', async () => {
+    await router.stop();
+    await join.stop();
+  });
+
+  const verifier = createTokenVerifier({
+    issuers: [{ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL }],
+  });
+  const server = await createApp({ logger, registry, pool, verifier });
+  await server.listen({ port: config.PORT, host: '0.0.0.0' });
+  lifecycle.onShutdown('http', () => server.close());
+});
