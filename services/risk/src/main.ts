@@ -16,12 +16,13 @@ import {
   loadConfig,
   runService,
 } from '@huimin/kit';
-import { createPool, migrate } from '@huimin/pg';
+import { createPool, createScheduler, migrate } from '@huimin/pg';
 import { createApp } from './app.ts';
 import { RiskConfig } from './config.ts';
 import { joinHandlers, routerHandlers } from './handlers/claims.ts';
 import { factHandlers } from './handlers/facts.ts';
 import { CLAIMS_BY_HOUSEHOLD } from './handlers/topics.ts';
+import { armDailyRecheck, DAILY_RECHECK, dailyRecheckHandler } from './recheck.ts';
 
 await runService(async () => {
   const config = loadConfig(RiskConfig);
@@ -89,6 +90,17 @@ await runService(async () => {
     await router.stop();
     await join.stop();
   });
+
+  const scheduler = createScheduler({
+    pool,
+    owner: `risk-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    handlers: { [DAILY_RECHECK]: dailyRecheckHandler(now) },
+    now,
+    logger,
+  });
+  await armDailyRecheck(pool, now());
+  scheduler.start();
+  lifecycle.onShutdown('scheduler', () => scheduler.stop());
 
   const verifier = createTokenVerifier({
     issuers: [{ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL }],

@@ -20,6 +20,7 @@ import {
   type Publisher,
 } from '@huimin/kafka';
 import { createMetricsRegistry } from '@huimin/kit';
+import { createScheduler, schedule } from '@huimin/pg';
 import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +28,11 @@ import { createApp } from '../src/app.ts';
 import { joinHandlers, routerHandlers } from '../src/handlers/claims.ts';
 import { factHandlers } from '../src/handlers/facts.ts';
 import { CLAIMS_BY_HOUSEHOLD } from '../src/handlers/topics.ts';
+import { DAILY_RECHECK, dailyRecheckHandler, nextRecheckAt } from '../src/recheck.ts';
 
 // Evaluated as of 3 March 2025 (Asia/Shanghai); the window is (2024-03-03, 2025-03-03].
-const now = () => new Date('2025-03-03T02:00:00Z');
+let clock = new Date('2025-03-03T02:00:00Z');
+const now = () => clock;
 let env: TestEnv;
 let producer: Producer;
 let publisher: Publisher;
@@ -92,6 +95,7 @@ afterAll(async () => {
 });
 
 const household = structuredClone(HouseholdRegistered.example);
+const other = structuredClone(household);
 const householdId = household.householdId;
 const patient = household.members[0]?.residentId ?? '';
 const spouse = household.members[1]?.residentId ?? '';
@@ -224,7 +228,6 @@ describe('risk joins claims with households', () => {
   });
 
   it('a late claim dated inside the window flags retroactively; care of more than a year ago does not count', async () => {
-    const other = structuredClone(household);
     other.householdId = `H-${randomUUID().slice(0, 8)}`;
     other.members = other.members.slice(2, 3).map((m) => ({ ...m, relationToHead: 'head' as const }));
     other.legalSupporters = [];
@@ -309,5 +312,33 @@ describe('risk joins claims with households', () => {
       await server.close();
       await issuer.close();
     }
+  });
+
+  it('the daily re-check clears a flag whose claims have left the 12-month window', async () => {
+    expect(nextRecheckAt(new Date('2025-06-21T02:00:00Z')).toISOString()).toBe('2025-06-21T16:30:00.000Z');
+    const before = await endOffset(RiskFlagged.topic.name);
+    // A year and a day after the late claim's care (2024-06-20): the window is (2024-06-21, 2025-06-21].
+    clock = new Date('2025-06-21T02:00:00Z');
+    const scheduler = createScheduler({
+      pool: env.pool,
+      owner: 'test',
+      handlers: { [DAILY_RECHECK]: dailyRecheckHandler(now) },
+      now,
+    });
+    await schedule(env.pool, { kind: DAILY_RECHECK, key: '2025-06-21', dueAt: clock });
+    expect(await scheduler.runOnce()).toBe(true);
+    await waitUntil(async () => (await endOffset(RiskFlagged.topic.name)) > before, 'the clear is published');
+    const cleared = (await riskEvents(before + 1)).filter(
+      (e) => e.householdId === other.householdId && e.type === RiskCleared.type,
+    );
+    expect(cleared).toEqual([
+      expect.objectContaining({ level: 'watch', reason: 'left-window', asOfDate: '2025-06-21' }),
+    ]);
+    // The next day's run is armed.
+    const { rows } = await env.pool.query(
+      `select key from scheduled_jobs where kind = $1 and done_at is null`,
+      [DAILY_RECHECK],
+    );
+    expect(rows).toEqual([{ key: '2025-06-22' }]);
   });
 });
