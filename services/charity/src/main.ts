@@ -11,7 +11,7 @@ import {
   runService,
 } from '@huimin/kit';
 import { createPool, createScheduler, migrate } from '@huimin/pg';
-import { createGrpcAlertDirectory } from './alerts/grpc-alert-directory.ts';
+import { createGrpcAlertDirectory, loadAlertServiceDefinition } from './alerts/grpc-alert-directory.ts';
 import { createApp } from './app.ts';
 import { CharityConfig, DEV_RECEIPT_LINK_SECRET } from './config.ts';
 import {
@@ -70,6 +70,11 @@ await runService(async () => {
     logger.warn('WeChat Pay is not configured: its notifications are refused');
   if (providers.alipay === undefined) logger.warn('Alipay is not configured: its notifications are refused');
 
+  if (loadAlertServiceDefinition() === undefined) {
+    logger.warn(
+      'discovery’s AlertService contract is not in proto/: applications that link an alert get 503',
+    );
+  }
   const alerts = createGrpcAlertDirectory({
     address: config.DISCOVERY_GRPC_ADDRESS,
     deadlineMs: config.DISCOVERY_GRPC_DEADLINE_MS,

@@ -1,8 +1,9 @@
 // `pnpm --filter @huimin/charity seed-dev` (the dev stack runs it after migrations): Taicang's
 // charity funds, and the payment providers' sandbox keys the donation simulator signs with.
 // Idempotent: every start of the stack runs it.
-import { taicang } from '@huimin/contracts';
+
 import { fileURLToPath } from 'node:url';
+import { taicang } from '@huimin/contracts';
 import { createPool, migrate } from '@huimin/pg';
 import { DEFAULT_SANDBOX_FILE, ensurePaymentSandbox } from '../payments/payment-config.ts';
 import { seedFunds } from '../seed-funds.ts';
