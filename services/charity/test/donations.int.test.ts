@@ -98,13 +98,14 @@ describe('receipt numbers', () => {
     expect(new Set(shared).size).toBe(1);
   });
 
-  it('are TC-<year>-<six digits>, the year on the Shanghai calendar', async () => {
-    const res = await donate({ receivedAt: '2025-12-31T16:30:00.000Z' });
-    expect(res.json().receiptNumber).toBe(
-      `TC-2026-${String((await receiptSequences()).length).padStart(6, '0')}`,
-    );
-    const lastYear = await donate({ receivedAt: '2025-12-31T15:30:00.000Z' });
-    expect(lastYear.json().receiptNumber).toBe('TC-2025-000001');
+  it('are TC-<year>-<six digits>, counted per year on the Shanghai calendar', async () => {
+    // 2019-12-31 16:30 UTC is already 2020 in Taicang; 15:30 UTC is still 2019.
+    const newYear = await donate({ receivedAt: '2019-12-31T16:30:00.000Z' });
+    expect(newYear.json().receiptNumber).toBe('TC-2020-000001');
+    const lastYear = await donate({ receivedAt: '2019-12-31T15:30:00.000Z' });
+    expect(lastYear.json().receiptNumber).toBe('TC-2019-000001');
+    const again = await donate({ receivedAt: '2020-06-01T00:00:00.000Z' });
+    expect(again.json().receiptNumber).toBe('TC-2020-000002');
   });
 });
 
@@ -143,6 +144,7 @@ describe('recording a donation through the API', () => {
       [{ donor: { kind: 'person', publishName: false } }, 400, 'VALIDATION_FAILED'],
       [{ donor: { kind: 'anonymous', publishName: true } }, 400, 'VALIDATION_FAILED'],
       [{ channel: 'wechat-pay' }, 400, 'VALIDATION_FAILED'],
+      [{ receivedAt: '2099-01-01T00:00:00.000Z' }, 400, 'VALIDATION_FAILED'],
     ];
     for (const [payload, status, code] of cases) {
       const res = await donate(payload);

@@ -52,6 +52,13 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
         );
       }
       const body = request.body as DonationBody;
+      const receivedAt = body.receivedAt === undefined ? now() : new Date(body.receivedAt);
+      // A receipt dated in the future would be a false record; a few minutes of clock skew are fine.
+      if (receivedAt.getTime() > now().getTime() + 5 * 60_000) {
+        throw new AppError('VALIDATION_FAILED', 'receivedAt lies in the future', [
+          { in: 'body', path: '/receivedAt', message: 'must not lie in the future' },
+        ]);
+      }
       const { donation, created } = await book.recordFromApi(
         {
           fundId: body.fundId,
@@ -59,7 +66,7 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
           channel: body.channel,
           restriction: body.restriction ?? {},
           donor: body.donor,
-          receivedAt: body.receivedAt === undefined ? now() : new Date(body.receivedAt),
+          receivedAt,
         },
         {
           kind: 'api',
