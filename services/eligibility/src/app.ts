@@ -1,0 +1,139 @@
+import {
+  auditRead,
+  authenticate,
+  inJurisdiction,
+  requireRole,
+  type TokenVerifier,
+  userOf,
+} from '@huimin/auth';
+import { AppError, createHttpServer, defineErrors, kitErrors, type Logger } from '@huimin/kit';
+import { withTransaction } from '@huimin/pg';
+import { type Static, Type } from '@sinclair/typebox';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import type { Decision } from './domain/decide.ts';
+import type { Policy } from './domain/policy.ts';
+import { publishPolicy } from './redecide.ts';
+import { loadPolicies } from './store/facts.ts';
+
+export const eligibilityErrors = defineErrors({ ...kitErrors, POLICY_CONFLICT: { status: 409, grpc: 6 } });
+
+const Fen = Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 });
+const Bp = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+const NewPolicy = Type.Object(
+  {
+    policyVersion: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+    effectiveFrom: Type.String({ format: 'date' }),
+    dibaoStandardFen: Fen,
+    tekunStandardFen: Fen,
+    edgeMultiplierBp: Bp,
+    financialAssetsMonthsOfStandard: Type.Integer({ minimum: 1, maximum: 600 }),
+    rigidSpendingRatioBp: Bp,
+    rigidSpendingWindowMonths: Type.Integer({ minimum: 1, maximum: 36 }),
+    lastYearDisposableIncomeFen: Fen,
+    disabilityLivingSubsidyFen: Fen,
+    disabilityNursingSubsidyFen: Fen,
+    riskWatchRatioBp: Bp,
+    riskCatastrophicRatioBp: Bp,
+    riskCapacityToPayRatioBp: Bp,
+    majorIllnessClaimFen: Fen,
+    assumed: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+export async function createApp(deps: {
+  logger: Logger;
+  registry: Registry;
+  pool: pg.Pool;
+  verifier: TokenVerifier;
+  now: () => Date;
+}) {
+  const { pool, now } = deps;
+  const server = await createHttpServer({
+    name: 'eligibility',
+    logger: deps.logger,
+    registry: deps.registry,
+    errors: eligibilityErrors,
+    openapi: { title: 'Huimin eligibility', version: '1' },
+  });
+  server.addReadinessCheck('postgres', async () => {
+    await pool.query('select 1');
+  });
+  const auth = authenticate(deps.verifier);
+
+  server.get('/v1/policies', { preHandler: [auth] }, async () => ({ policies: await loadPolicies(pool) }));
+
+  // A new version must start after every decided period: earlier dates would change decisions
+  // already made, which needs an explicit re-decision the API does not offer yet.
+  server.post(
+    '/v1/policies',
+    { schema: { body: NewPolicy }, preHandler: [auth, requireRole('bureau-admin')] },
+    async (request, reply) => {
+      const policy = request.body as Static<typeof NewPolicy> as Policy;
+      await withTransaction(pool, async (client) => {
+        await client.query(`select pg_advisory_xact_lock(hashtextextended('eligibility:policies', 0))`);
+        const { rows } = await client.query<{ latest: string | null }>(
+          `select to_char(max(effective_from), 'YYYY-MM-DD') as latest from policies`,
+        );
+        const latest = rows[0]?.latest;
+        if (latest && policy.effectiveFrom <= latest) {
+          throw new AppError(
+            'POLICY_CONFLICT',
+            `a new version must take effect after ${latest}, the latest version's date`,
+          );
+        }
+        if (!(await publishPolicy(client, policy, now())))
+          throw new AppError('POLICY_CONFLICT', 'that policy version exists');
+      });
+      return reply.code(201).send(policy);
+    },
+  );
+
+  server.get(
+    '/v1/households/:id/eligibility',
+    {
+      schema: { params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) }) },
+      preHandler: [auth, requireRole('case-handler', 'town-supervisor', 'bureau-admin', 'auditor')],
+    },
+    async (request) => {
+      const me = userOf(request);
+      const { id } = request.params as { id: string };
+      const { rows } = await pool.query<{
+        community_code: string;
+        decision: Decision | null;
+        decided_at: Date | null;
+      }>(
+        `select h.community_code, d.decision, d.decided_at
+           from households h
+           left join current_decisions c using (household_id)
+           left join decisions d on d.decision_id = c.decision_id
+          where h.household_id = $1`,
+        [id],
+      );
+      const row = rows[0];
+      if (!row || !inJurisdiction(me, row.community_code))
+        throw new AppError('NOT_FOUND', 'no such household');
+      await auditRead(pool, 'eligibility', {
+        reader: me,
+        subjectType: 'household',
+        subjectId: id,
+        view: 'masked',
+        purpose: 'eligibility explanation',
+      });
+      if (!row.decision) return { householdId: id, communityCode: row.community_code, decision: null };
+      // The explanation carries figures and codes, never a member's resident ID.
+      const programmes = row.decision.programmes.map(({ memberResidentIds, ...p }) => ({
+        ...p,
+        members: memberResidentIds?.length ?? 0,
+      }));
+      return {
+        householdId: id,
+        communityCode: row.community_code,
+        decidedAt: row.decided_at,
+        decision: { ...row.decision, programmes },
+      };
+    },
+  );
+  return server;
+}

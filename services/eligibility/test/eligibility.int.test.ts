@@ -1,0 +1,276 @@
+import { fileURLToPath } from 'node:url';
+import { createTestIssuer, createTokenVerifier, type TestIssuer } from '@huimin/auth';
+import {
+  EligibilityDecided,
+  HouseholdAssetsReported,
+  HouseholdRegistered,
+  HouseholdUpdated,
+  MemberIncomeReported,
+  PolicyVersionPublished,
+  syntheticResidentId,
+  topics,
+} from '@huimin/contracts';
+import {
+  createConsumerRunner,
+  createOutboxRelay,
+  createProducer,
+  createPublisher,
+  ensureTopics,
+  type Publisher,
+} from '@huimin/kafka';
+import { createMetricsRegistry } from '@huimin/kit';
+import { withTransaction } from '@huimin/pg';
+import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { seedPolicies } from '../src/domain/policy.ts';
+import { feedHandlers } from '../src/handlers/feeds.ts';
+import { publishPolicy } from '../src/redecide.ts';
+
+const now = () => new Date('2025-03-03T02:00:00Z');
+let env: TestEnv;
+let producer: Producer;
+let publisher: Publisher;
+let issuer: TestIssuer;
+const stoppers: (() => Promise<void>)[] = [];
+
+const household = structuredClone(HouseholdRegistered.example);
+const householdId = household.householdId;
+const head = household.members[0]?.residentId ?? '';
+
+beforeAll(async () => {
+  env = await startTestEnv({
+    name: 'eligibility',
+    migrationsDir: fileURLToPath(new URL('../migrations', import.meta.url)),
+    redis: false,
+  });
+  await ensureTopics(env.kafka, { topics: Object.values(topics), mode: 'dev', logger: env.logger });
+  await withTransaction(env.pool, async (client) => {
+    for (const policy of seedPolicies) await publishPolicy(client, policy, now());
+  });
+  producer = createProducer(env.kafka);
+  await producer.connect();
+  publisher = createPublisher({ producer });
+  const relay = createOutboxRelay({
+    pool: env.pool,
+    schema: env.schema,
+    publisher,
+    logger: env.logger,
+    pollMs: 200,
+    connectionString: env.databaseUrl,
+  });
+  const runner = createConsumerRunner({
+    kafka: env.kafka,
+    pool: env.pool,
+    groupId: 'eligibility',
+    handlers: feedHandlers(now),
+    logger: env.logger,
+    batchSize: 20,
+  });
+  await relay.start();
+  await runner.start();
+  stoppers.push(
+    () => relay.stop(),
+    () => runner.stop(),
+  );
+  issuer = await createTestIssuer();
+});
+
+afterAll(async () => {
+  for (const stop of stoppers.reverse()) await stop();
+  await producer?.disconnect();
+  await issuer?.close();
+  await env?.close();
+});
+
+async function summary(): Promise<Record<string, string> | undefined> {
+  const { rows } = await env.pool.query('select summary from current_decisions where household_id = $1', [
+    householdId,
+  ]);
+  return rows[0]?.summary;
+}
+async function decisionsOnTopic(): Promise<Record<string, unknown>[]> {
+  const records = await readRecords(env.kafka, EligibilityDecided.topic.name);
+  return records.filter((r) => r.key === householdId).map((r) => JSON.parse(r.value));
+}
+async function handled(eventId: string): Promise<void> {
+  await waitUntil(
+    async () => (await env.pool.query('select 1 from inbox where event_id = $1', [eventId])).rowCount === 1,
+    `event ${eventId} handled`,
+  );
+}
+
+describe('eligibility decides from the feeds', () => {
+  it('publishes the seed policy versions on the policy topic', async () => {
+    const records = await readRecords(env.kafka, PolicyVersionPublished.topic.name, {
+      count: seedPolicies.length,
+    });
+    expect(records.map((r) => r.key).sort()).toEqual(seedPolicies.map((p) => p.policyVersion).sort());
+  });
+
+  it('decides dibao with its benefit once facts are in, publishes only changes, and ignores a late older snapshot', async () => {
+    // Three people, 3,000 yuan a month, modest savings: below 3 × 1,045 = 3,135 yuan, so dibao of 135 yuan.
+    await publisher.publish(HouseholdRegistered, household, { source: '/test' });
+    await publisher.publish(
+      MemberIncomeReported,
+      {
+        householdId,
+        residentId: head,
+        businessDate: '2025-01-01',
+        incomes: [{ type: 'wage', monthlyFen: 300_000 }],
+      },
+      { source: '/test', id: 'income-1' },
+    );
+    await publisher.publish(
+      HouseholdAssetsReported,
+      {
+        householdId,
+        businessDate: '2025-01-01',
+        financialAssetsFen: 1_000_000,
+        vehicleCount: 0,
+        hasNonEssentialVehicle: false,
+        propertyCount: 1,
+      },
+      { source: '/test' },
+    );
+    await waitUntil(async () => (await summary())?.dibao === 'eligible:13500', 'dibao is decided', 30_000);
+    await waitUntil(
+      async () => {
+        const programmes = (await decisionsOnTopic()).at(-1)?.programmes as
+          | { monthlyBenefitFen?: number }[]
+          | undefined;
+        return programmes?.[0]?.monthlyBenefitFen === 13_500;
+      },
+      'the dibao decision is published',
+      30_000,
+    );
+    const published = await decisionsOnTopic();
+    const latest = published.at(-1);
+    expect(latest).toMatchObject({
+      householdId,
+      policyVersion: 'taicang-2024-10-24',
+      householdSize: household.members.length,
+      asOfDate: '2025-03-03',
+    });
+    expect((latest?.programmes as { programme: string }[] | undefined)?.[0]).toMatchObject({
+      programme: 'dibao',
+      eligible: true,
+      monthlyBenefitFen: 13_500,
+      reasons: [
+        'INCOME_BELOW_STANDARD',
+        'ASSETS_WITHIN_LIMIT',
+        'ASSETS_NO_NON_ESSENTIAL_VEHICLE',
+        'ASSETS_AT_MOST_ONE_HOME',
+      ],
+    });
+
+    // The same income reported again changes no programme: no new decision.
+    await publisher.publish(
+      MemberIncomeReported,
+      {
+        householdId,
+        residentId: head,
+        businessDate: '2025-01-01',
+        incomes: [{ type: 'wage', monthlyFen: 300_000 }],
+      },
+      { source: '/test', id: 'income-2' },
+    );
+    // A snapshot older than the one we have (a fourth member, from 2020) is late news: ignored.
+    const older = structuredClone(household);
+    older.businessDate = '2020-01-01';
+    older.members = [
+      ...older.members,
+      {
+        ...(older.members[1] as (typeof older.members)[number]),
+        residentId: syntheticResidentId({ birthDate: '2010-01-01', sex: 'male', seq: 7 }),
+        birthDate: '2010-01-01',
+        sex: 'male',
+        relationToHead: 'child',
+      },
+    ];
+    await publisher.publish(HouseholdUpdated, older, { source: '/test', id: 'late-snapshot' });
+    await handled('income-2');
+    await handled('late-snapshot');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await decisionsOnTopic()).toHaveLength(published.length);
+    expect((await summary())?.dibao).toBe('eligible:13500');
+  });
+
+  it('explains a decision to the people who cover the household, without resident IDs', async () => {
+    const server = await createApp({
+      logger: env.logger,
+      registry: createMetricsRegistry({ service: 'eligibility' }),
+      pool: env.pool,
+      verifier: createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] }),
+      now,
+    });
+    try {
+      const url = `/v1/households/${householdId}/eligibility`;
+      const own = await issuer.userToken({
+        userId: 'u-own',
+        role: 'case-handler',
+        jurisdictions: [household.communityCode],
+      });
+      const res = await server.inject({ url, headers: { authorization: `Bearer ${own}` } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().decision.programmes[0]).toMatchObject({
+        programme: 'dibao',
+        status: 'eligible',
+        monthlyAmountFen: 13_500,
+        checks: expect.arrayContaining([
+          { code: 'INCOME_BELOW_STANDARD', passed: true, actual: 300_000, threshold: 313_500 },
+        ]),
+      });
+      for (const m of household.members) expect(res.body).not.toContain(m.residentId);
+      const other = await issuer.userToken({
+        userId: 'u-other',
+        role: 'case-handler',
+        jurisdictions: ['320585002001'],
+      });
+      expect((await server.inject({ url, headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(
+        404,
+      );
+
+      const admin = await issuer.userToken({
+        userId: 'u-admin',
+        role: 'bureau-admin',
+        jurisdictions: ['320585'],
+      });
+      const stale = { ...seedPolicies[3], policyVersion: 'taicang-2023-01-01', effectiveFrom: '2023-01-01' };
+      const conflict = await server.inject({
+        method: 'POST',
+        url: '/v1/policies',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: stale,
+      });
+      expect([conflict.statusCode, conflict.json().code]).toEqual([409, 'POLICY_CONFLICT']);
+      const next = {
+        ...seedPolicies[3],
+        policyVersion: 'taicang-2025-07-01',
+        effectiveFrom: '2025-07-01',
+        dibaoStandardFen: 110_000,
+      };
+      const byHandler = await server.inject({
+        method: 'POST',
+        url: '/v1/policies',
+        headers: { authorization: `Bearer ${own}` },
+        payload: next,
+      });
+      expect(byHandler.statusCode).toBe(403);
+      const created = await server.inject({
+        method: 'POST',
+        url: '/v1/policies',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: next,
+      });
+      expect(created.statusCode).toBe(201);
+      const announced = await readRecords(env.kafka, PolicyVersionPublished.topic.name, {
+        count: seedPolicies.length + 1,
+      });
+      expect(announced.map((r) => r.key)).toContain('taicang-2025-07-01');
+    } finally {
+      await server.close();
+    }
+  });
+});
