@@ -34,7 +34,15 @@ export {
 } from './events/charity.ts';
 export { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 export { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
-export { CheckOnMissed } from './events/eldercare.ts';
+export {
+  CheckOnMissed,
+  OrderAssigned,
+  OrderCancelled,
+  OrderCheckedIn,
+  OrderCompleted,
+  OrderCreated,
+  VisitAnomalyFlagged,
+} from './events/eldercare.ts';
 export { EligibilityDecided } from './events/eligibility.ts';
 export {
   HouseholdDissolved,

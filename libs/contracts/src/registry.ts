@@ -15,7 +15,15 @@ import {
 } from './events/charity.ts';
 import { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 import { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
-import { CheckOnMissed } from './events/eldercare.ts';
+import {
+  CheckOnMissed,
+  OrderAssigned,
+  OrderCancelled,
+  OrderCheckedIn,
+  OrderCompleted,
+  OrderCreated,
+  VisitAnomalyFlagged,
+} from './events/eldercare.ts';
 import { EligibilityDecided } from './events/eligibility.ts';
 import {
   HouseholdDissolved,
@@ -95,6 +103,12 @@ const declared = [
   AlertEscalated,
   AlertResolved,
   CheckOnMissed,
+  OrderCreated,
+  OrderAssigned,
+  OrderCheckedIn,
+  OrderCompleted,
+  OrderCancelled,
+  VisitAnomalyFlagged,
   DonationReceived,
   DonationReversed,
   DisbursementRequested,
