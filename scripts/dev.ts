@@ -79,6 +79,17 @@ async function ensureRedis(): Promise<void> {
   try {
     await redis.connect();
     await redis.ping();
+    if (fresh) {
+      // The stack's own keys (ingest's idempotency records, rate buckets…) go with the rest of its
+      // state; integration tests' db leases in the same db stay.
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+        cursor = next;
+        const mine = keys.filter((key) => !key.startsWith('huimin:testkit:'));
+        if (mine.length > 0) await redis.del(...mine);
+      } while (cursor !== '0');
+    }
   } catch (err: unknown) {
     fail(
       `Redis is not reachable at ${env.REDIS_URL} (${(err as Error).message}). Start it with: ` +
@@ -248,7 +259,7 @@ async function stopAll(code: number): Promise<void> {
 async function main(): Promise<void> {
   if (fresh) {
     rmSync(dataDir, { recursive: true, force: true });
-    say('--fresh: wiped .data/ and the dev database');
+    say("--fresh: wiped .data/, the dev database and the stack's Redis keys");
   }
   mkdirSync(dataDir, { recursive: true });
   await ensureRedis();
@@ -289,6 +300,17 @@ async function main(): Promise<void> {
   say('dev stack ready');
   const ingest = services.find((s) => s.name === 'ingest');
   if (simulate && ingest?.port) startSimulator(ingest.port);
+  const charity = services.find((s) => s.name === 'charity');
+  if (simulate && charity?.port) {
+    const donations = join(charity.dir, 'src', 'cli', 'simulate-donations.ts');
+    start(
+      'donations',
+      [donations, '--url', `http://127.0.0.1:${charity.port}`],
+      root,
+      {},
+      { critical: false },
+    );
+  }
   for (const service of services.filter((s) => s.port)) {
     say(`  ${service.name.padEnd(12)} http://127.0.0.1:${service.port}/docs`);
   }
