@@ -76,11 +76,13 @@ describe('pnpm start (the dev stack)', () => {
     expect(output()).toContain('pg_ctlcluster');
   });
 
-  it('creates its database, starts the broker with every declared topic, becomes ready, and stops cleanly on Ctrl-C', async () => {
+  it('creates its database, starts the broker with every declared topic, becomes ready, and stops cleanly on Ctrl-C', {
+    timeout: 150_000,
+  }, async () => {
     const kafkaPort = await freePort();
     const { proc, output } = run({ DATABASE_URL: databaseUrl(), KAFKA_PORT: String(kafkaPort) });
     const exited = exitOf(proc);
-    await waitFor(output, 'dev stack ready', 60_000);
+    await waitFor(output, 'dev stack ready', 120_000);
     expect(output()).toContain(`created database ${database}`);
     expect(output()).toContain(`embedded Kafka broker on 127.0.0.1:${kafkaPort}`);
     const { topics } = await import('@huimin/contracts');
