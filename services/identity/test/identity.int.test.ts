@@ -146,6 +146,45 @@ describe('login and tokens', () => {
   });
 });
 
+describe('login rate limit', () => {
+  it('answers 429 past the per-address limit, counted in Redis so it holds across replicas', async () => {
+    const config = loadConfig(IdentityConfig, {
+      PASSWORD_LOG2N: '10',
+      LOGIN_RATE_PER_MINUTE: '3',
+      ISSUER: 'http://identity.test',
+    });
+    const make = async () =>
+      (
+        await createApp({
+          config,
+          logger: env.logger,
+          registry: createMetricsRegistry({ service: 'identity' }),
+          pool: env.pool,
+          redis: env.redis,
+          keys: await loadSigningKeys(env.pool, config.ACCESS_TOKEN_TTL_SECONDS),
+          now: () => new Date('2030-01-01T00:00:30Z'),
+        })
+      ).server;
+    const [a, b] = [await make(), await make()];
+    const attempt = (server: typeof a) =>
+      server.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { username: 'handler.li', password: 'wrong password' },
+      });
+    const codes = [
+      (await attempt(a)).statusCode,
+      (await attempt(b)).statusCode,
+      (await attempt(a)).statusCode,
+    ];
+    expect(codes).toEqual([401, 401, 401]);
+    const limited = await attempt(b);
+    expect([limited.statusCode, limited.json().code]).toEqual([429, 'TOO_MANY_REQUESTS']);
+    await a.close();
+    await b.close();
+  });
+});
+
 describe('service identity', () => {
   it('gives a service token for the right client secret and refuses the roster to callers without one', async () => {
     const { clientId, clientSecret } = devServiceCredentials('discovery');
