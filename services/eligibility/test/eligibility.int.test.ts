@@ -7,6 +7,7 @@ import {
   HouseholdUpdated,
   MemberIncomeReported,
   PolicyVersionPublished,
+  RiskFlagged,
   syntheticResidentId,
   topics,
 } from '@huimin/contracts';
@@ -195,6 +196,65 @@ describe('eligibility decides from the feeds', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await decisionsOnTopic()).toHaveLength(published.length);
     expect((await summary())?.dibao).toBe('eligible:13500');
+  });
+
+  it('takes the medical part of rigid spending from risk’s flags: a household above the edge band becomes a hardship case', async () => {
+    const hh = structuredClone(household);
+    hh.householdId = 'H-HARDSHIP-1';
+    hh.members = hh.members
+      .slice(0, 1)
+      .map((m) => ({ ...m, relationToHead: 'head' as const, workAbility: 'full' as const }));
+    hh.legalSupporters = [];
+    const [person] = hh.members;
+    await publisher.publish(HouseholdRegistered, hh, { source: '/test' });
+    // 3,000 yuan a month for one person: above 1.5 × 1,045, so neither dibao nor edge.
+    await publisher.publish(
+      MemberIncomeReported,
+      {
+        householdId: hh.householdId,
+        residentId: person?.residentId ?? '',
+        businessDate: '2025-01-01',
+        incomes: [{ type: 'wage', monthlyFen: 300_000 }],
+      },
+      { source: '/test' },
+    );
+    await publisher.publish(
+      HouseholdAssetsReported,
+      {
+        householdId: hh.householdId,
+        businessDate: '2025-01-01',
+        financialAssetsFen: 0,
+        vehicleCount: 0,
+        hasNonEssentialVehicle: false,
+        propertyCount: 1,
+      },
+      { source: '/test' },
+    );
+    const hardshipOf = async () => {
+      const { rows } = await env.pool.query(
+        `select summary->>'hardship' as h from current_decisions where household_id = $1`,
+        [hh.householdId],
+      );
+      return rows[0]?.h;
+    };
+    await waitUntil(async () => (await hardshipOf()) === 'ineligible:0', 'the household is decided', 30_000);
+    // Risk reports 21,600.01 yuan of care in 12 months: above 60% of its 36,000 yuan a year.
+    await publisher.publish(
+      RiskFlagged,
+      {
+        ...RiskFlagged.example,
+        householdId: hh.householdId,
+        communityCode: hh.communityCode,
+        outOfPocketFen: 2_160_001,
+        asOfDate: '2025-03-03',
+      },
+      { source: '/huimin/risk' },
+    );
+    await waitUntil(
+      async () => (await hardshipOf()) === 'eligible:0',
+      'hardship follows the medical spending',
+      30_000,
+    );
   });
 
   it('explains a decision to the people who cover the household, without resident IDs', async () => {
