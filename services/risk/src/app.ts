@@ -86,5 +86,36 @@ export async function createApp(deps: RiskAppDeps) {
       };
     },
   );
+  // The operator report: claims whose patient no household has named for longer than `olderThanHours`.
+  // They are still joined if the person appears later; the report says where to look.
+  server.get(
+    '/v1/parked-claims',
+    { preHandler: [authenticate(deps.verifier), requireRole('bureau-admin', 'auditor')] },
+    async (request) => {
+      const hours = Math.max(
+        0,
+        Number((request.query as { olderThanHours?: string }).olderThanHours ?? 24) || 0,
+      );
+      const { rows } = await pool.query<{
+        claim_id: string;
+        patient_resident_id: string;
+        event_type: string;
+        parked_at: Date;
+      }>(
+        `select claim_id, patient_resident_id, event_type, parked_at from parked_claims
+          where parked_at < now() - make_interval(hours => $1) order by parked_at limit 1000`,
+        [hours],
+      );
+      return {
+        olderThanHours: hours,
+        claims: rows.map((r) => ({
+          claimId: r.claim_id,
+          patientResidentId: maskResidentId(r.patient_resident_id),
+          type: r.event_type,
+          parkedAt: r.parked_at.toISOString(),
+        })),
+      };
+    },
+  );
   return server;
 }

@@ -314,6 +314,47 @@ describe('risk joins claims with households', () => {
     }
   });
 
+  it('reports claims still parked to operators, masked', async () => {
+    await publisher.publish(MedicalExpenseRecorded, claim('C-STRAY', '990000199001010025', 10_000), {
+      source: '/test',
+      id: 'stray',
+    });
+    await waitUntil(
+      async () =>
+        (await env.pool.query('select 1 from parked_claims where claim_id = $1', ['C-STRAY'])).rowCount === 1,
+      'parked',
+    );
+    const issuer = await createTestIssuer();
+    const server = await createApp({
+      logger: env.logger,
+      registry: createMetricsRegistry({ service: 'risk' }),
+      pool: env.pool,
+      verifier: createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] }),
+    });
+    try {
+      const admin = await issuer.userToken({
+        userId: 'u-admin',
+        role: 'bureau-admin',
+        jurisdictions: ['320585'],
+      });
+      const res = await server.inject({
+        url: '/v1/parked-claims?olderThanHours=0',
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(res.json().claims).toEqual([
+        expect.objectContaining({ claimId: 'C-STRAY', patientResidentId: '9900**********0025' }),
+      ]);
+      const fresh = await server.inject({
+        url: '/v1/parked-claims?olderThanHours=24',
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(fresh.json().claims).toEqual([]);
+    } finally {
+      await server.close();
+      await issuer.close();
+    }
+  });
+
   it('the daily re-check clears a flag whose claims have left the 12-month window', async () => {
     expect(nextRecheckAt(new Date('2025-06-21T02:00:00Z')).toISOString()).toBe('2025-06-21T16:30:00.000Z');
     const before = await endOffset(RiskFlagged.topic.name);
