@@ -218,8 +218,8 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
       }>(
         me.role === 'provider-staff'
           ? `select * from visit_anomalies where provider_id = $1 order by flagged_at desc, anomaly_id desc limit $2`
-          : `select * from visit_anomalies order by flagged_at desc, anomaly_id desc limit $2`,
-        [me.providerId ?? '', me.role === 'provider-staff' ? limit : 5000],
+          : `select * from visit_anomalies order by flagged_at desc, anomaly_id desc limit $1`,
+        me.role === 'provider-staff' ? [me.providerId ?? '', limit] : [5000],
       );
       const visible =
         me.role === 'provider-staff' ? rows : rows.filter((r) => inJurisdiction(me, r.community_code));
