@@ -476,7 +476,7 @@ describe('indicator, events and gRPC', () => {
     const client = new Client(
       `127.0.0.1:${server.port}`,
       grpc.credentials.createInsecure(),
-    ) as grpc.Client & {
+    ) as unknown as grpc.Client & {
       GetOrder: (
         req: unknown,
         md: grpc.Metadata,
@@ -510,7 +510,7 @@ describe('indicator, events and gRPC', () => {
       const health = new healthDef.grpc.health.v1.Health(
         `127.0.0.1:${server.port}`,
         grpc.credentials.createInsecure(),
-      ) as grpc.Client & {
+      ) as unknown as grpc.Client & {
         Check: (req: unknown, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void) => void;
       };
       const status = await new Promise<string | undefined>((resolve, reject) =>
