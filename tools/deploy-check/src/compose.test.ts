@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { composeSchemaProblems, parseCompose } from './compose-check.ts';
+import { configVariables, mustBeSetInContainer } from './config-env.ts';
+import { listServices, readRepoFile } from './repo.ts';
+
+const base = parseCompose(readRepoFile('docker-compose.yml'));
+const threeBrokers = parseCompose(readRepoFile('docker-compose.kafka-3.yml'));
+const services = listServices();
+
+describe('docker-compose files', () => {
+  it('follow the Compose Specification schema', () => {
+    expect(composeSchemaProblems(base)).toEqual([]);
+    expect(composeSchemaProblems(threeBrokers)).toEqual([]);
+  });
+
+  it('the schema check catches a malformed file', () => {
+    const broken = structuredClone(base) as Record<string, unknown> & { services: Record<string, unknown> };
+    broken.services.ingest = { ...(broken.services.ingest as object), ports: 'not-a-list', restart: 7 };
+    expect(composeSchemaProblems(broken).length).toBeGreaterThan(0);
+  });
+
+  it('run the infrastructure the platform needs', () => {
+    for (const name of ['kafka', 'postgres', 'redis', 'otel-collector', 'jaeger', 'prometheus', 'grafana', 'topics'])
+      expect(Object.keys(base.services)).toContain(name);
+    expect(base.services.kafka?.image).toMatch(/^apache\/kafka:/);
+    expect(base.services.kafka?.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(Object.keys(threeBrokers.services)).toEqual(expect.arrayContaining(['kafka-2', 'kafka-3']));
+  });
+
+  it.each(services.map((service) => [service.name, service] as const))(
+    '%s runs as its own container built from the Dockerfile on its own port',
+    (name, service) => {
+      const container = base.services[name];
+      expect(container, `docker-compose.yml has no service ${name}`).toBeDefined();
+      expect(container?.build?.context).toBe('.');
+      expect(container?.build?.args?.SERVICE).toBe(name);
+      expect(container?.build?.args?.PORT).toBe(String(service.port));
+      expect(String(container?.environment?.PORT)).toBe(String(service.port));
+      expect(threeBrokers.services[name]?.environment?.KAFKA_BROKERS).toBe('kafka:9092,kafka-2:9092,kafka-3:9092');
+    },
+  );
+
+  it.each(services.map((service) => [service.name, service] as const))(
+    '%s: every variable its config reads is set in compose or safely defaulted',
+    async (name, service) => {
+      const variables = await configVariables(service);
+      // A service still being written may have no config.ts yet; once it has one it is checked.
+      if (variables === undefined) return;
+      expect(variables.map((variable) => variable.name)).toContain('PORT');
+      const environment = base.services[name]?.environment ?? {};
+      const missing = variables
+        .map((variable) => ({ name: variable.name, why: mustBeSetInContainer(variable) }))
+        .filter((entry) => entry.why !== undefined && !(entry.name in environment))
+        .map((entry) => `${entry.name} (${entry.why})`);
+      expect(missing).toEqual([]);
+    },
+  );
+
+  it('the variable rule flags container-unsafe defaults and missing required values', () => {
+    expect(mustBeSetInContainer({ name: 'X_URL', required: true, default: 'http://127.0.0.1:1' })).toBeDefined();
+    expect(mustBeSetInContainer({ name: 'X', required: true })).toBeDefined();
+    expect(mustBeSetInContainer({ name: 'X_SECRET', required: true, default: 'dev' })).toBeDefined();
+    expect(mustBeSetInContainer({ name: 'X_LIMIT', required: true, default: 5 })).toBeUndefined();
+    expect(mustBeSetInContainer({ name: 'X_OPTIONAL', required: false })).toBeUndefined();
+  });
+});
