@@ -15,11 +15,12 @@ import {
   loadConfig,
   runService,
 } from '@huimin/kit';
-import { createPool, migrate, withTransaction } from '@huimin/pg';
+import { createPool, createScheduler, migrate, withTransaction } from '@huimin/pg';
 import { createApp } from './app.ts';
 import { EligibilityConfig } from './config.ts';
 import { seedPolicies } from './domain/policy.ts';
 import { feedHandlers } from './handlers/feeds.ts';
+import { POLICY_SWITCH, policySwitchHandler } from './policy-switch.ts';
 import { publishPolicy } from './redecide.ts';
 
 await runService(async () => {
@@ -72,6 +73,17 @@ await runService(async () => {
   });
   await runner.start();
   lifecycle.onShutdown('consumer', () => runner.stop());
+
+  const scheduler = createScheduler({
+    pool,
+    owner: `eligibility-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    handlers: { [POLICY_SWITCH]: policySwitchHandler(now) },
+    leaseMs: 10 * 60_000,
+    now,
+    logger,
+  });
+  scheduler.start();
+  lifecycle.onShutdown('scheduler', () => scheduler.stop());
 
   const verifier = createTokenVerifier({
     issuers: [{ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL }],

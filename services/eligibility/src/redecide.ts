@@ -4,6 +4,7 @@ import { appendEvent } from '@huimin/kafka';
 import type pg from 'pg';
 import { type Decision, decide } from './domain/decide.ts';
 import { type Policy, policyOn } from './domain/policy.ts';
+import { armPolicySwitch } from './policy-switch.ts';
 import { loadFacts, loadPolicies } from './store/facts.ts';
 
 export const SOURCE = '/huimin/eligibility';
@@ -103,6 +104,7 @@ export async function publishPolicy(client: pg.ClientBase, policy: Policy, now: 
     [policy.policyVersion, policy.effectiveFrom, JSON.stringify(policy)],
   );
   if (inserted.rowCount === 0) return false;
+  await armPolicySwitch(client, policy);
   await appendEvent(
     client,
     PolicyVersionPublished,

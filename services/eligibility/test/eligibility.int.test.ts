@@ -20,16 +20,18 @@ import {
   type Publisher,
 } from '@huimin/kafka';
 import { createMetricsRegistry } from '@huimin/kit';
-import { withTransaction } from '@huimin/pg';
+import { createScheduler, withTransaction } from '@huimin/pg';
 import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { seedPolicies } from '../src/domain/policy.ts';
 import { feedHandlers } from '../src/handlers/feeds.ts';
+import { POLICY_SWITCH, policySwitchHandler, shanghaiMidnight } from '../src/policy-switch.ts';
 import { publishPolicy } from '../src/redecide.ts';
 
-const now = () => new Date('2025-03-03T02:00:00Z');
+let clock = new Date('2025-03-03T02:00:00Z');
+const now = () => clock;
 let env: TestEnv;
 let producer: Producer;
 let publisher: Publisher;
@@ -201,9 +203,15 @@ describe('eligibility decides from the feeds', () => {
   it('takes the medical part of rigid spending from risk’s flags: a household above the edge band becomes a hardship case', async () => {
     const hh = structuredClone(household);
     hh.householdId = 'H-HARDSHIP-1';
-    hh.members = hh.members
-      .slice(0, 1)
-      .map((m) => ({ ...m, relationToHead: 'head' as const, workAbility: 'full' as const }));
+    // A person of their own: incomes are kept per resident, so sharing one would move it between households.
+    hh.members = hh.members.slice(0, 1).map((m) => ({
+      ...m,
+      residentId: syntheticResidentId({ birthDate: '1975-05-05', sex: 'female', seq: 3 }),
+      birthDate: '1975-05-05',
+      sex: 'female' as const,
+      relationToHead: 'head' as const,
+      workAbility: 'full' as const,
+    }));
     hh.legalSupporters = [];
     const [person] = hh.members;
     await publisher.publish(HouseholdRegistered, hh, { source: '/test' });
@@ -332,5 +340,28 @@ describe('eligibility decides from the feeds', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('re-decides every household at midnight Shanghai time when a new version takes effect, publishing only changes', async () => {
+    // The previous test added taicang-2025-07-01: dibao 1,100 yuan, so 3 × 1,100 − 3,000 = 300 yuan.
+    expect(shanghaiMidnight('2025-07-01').toISOString()).toBe('2025-06-30T16:00:00.000Z');
+    const scheduler = createScheduler({
+      pool: env.pool,
+      owner: 'test',
+      handlers: { [POLICY_SWITCH]: policySwitchHandler(now) },
+      now,
+    });
+    // One second before: the seed versions' switches (long past) run and change nothing.
+    clock = new Date('2025-06-30T15:59:59Z');
+    while (await scheduler.runOnce()) {}
+    expect((await summary())?.dibao).toBe('eligible:13500');
+    clock = new Date('2025-06-30T16:00:00Z');
+    expect(await scheduler.runOnce()).toBe(true);
+    expect((await summary())?.dibao).toBe('eligible:30000');
+    await waitUntil(
+      async () => (await decisionsOnTopic()).at(-1)?.policyVersion === 'taicang-2025-07-01',
+      'the new decision is published',
+    );
+    expect(await scheduler.runOnce()).toBe(false);
   });
 });
