@@ -238,6 +238,60 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
   );
 
   app.get(
+    '/v1/orders/:id/visit-address',
+    {
+      schema: {
+        summary: 'Where the visit is: the elder’s address, for the assigned provider’s staff only',
+        params: IdParams,
+      },
+      onRequest: [signedIn, requireRole('provider-staff')],
+    },
+    async (request) => {
+      const me = userOf(request);
+      const order = await desk.getOrder((request.params as { id: string }).id, me);
+      const { rows } = await pool.query<{ address_text: string; lng: number; lat: number }>(
+        `select address_text, lng, lat from elders where elder_id = $1`,
+        [order.elderId],
+      );
+      const home = rows[0];
+      if (!home) throw new AppError('ELDER_NOT_FOUND', 'no such elder');
+      await auditRead(pool, 'eldercare', {
+        reader: me,
+        subjectType: 'elder',
+        subjectId: order.elderId,
+        view: 'full',
+        purpose: `visit address for order ${order.orderId}`,
+      });
+      return { orderId: order.orderId, address: home.address_text, lng: home.lng, lat: home.lat };
+    },
+  );
+
+  app.get(
+    '/v1/elders',
+    {
+      schema: {
+        summary: 'Ids of active elders in the caller’s jurisdiction (no personal data)',
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }),
+      },
+      onRequest: [signedIn, requireRole(...STAFF, 'auditor')],
+    },
+    async (request) => {
+      const me = userOf(request);
+      const { limit } = request.query as { limit: number };
+      // Jurisdiction codes are prefixes of the community codes they cover (county 6, town 9 digits).
+      const { rows } = await pool.query<{ elder_id: string; community_code: string; town_code: string }>(
+        `select elder_id, community_code, town_code from elders
+          where active and community_code like any($1::text[]) order by elder_id limit $2`,
+        [me.jurisdictions.map((j) => `${j}%`), limit],
+      );
+      const elders = rows
+        .filter((r) => inJurisdiction(me, r.community_code))
+        .map((r) => ({ elderId: r.elder_id, townCode: r.town_code, communityCode: r.community_code }));
+      return { elders, elderIds: elders.map((e) => e.elderId) };
+    },
+  );
+
+  app.get(
     '/v1/elders/:id',
     {
       schema: {
