@@ -490,6 +490,12 @@ export function createOrderDesk(deps: OrderDeskDeps) {
       if (filter.status) add('status = ?', filter.status);
       if (filter.month) add('quota_month = ?', filter.month);
       if (filter.me?.role === 'provider-staff') add('provider_id = ?', filter.me.providerId ?? '');
+      // Division codes are prefixes of the codes they cover, so the limit applies to visible rows.
+      else if (filter.me)
+        add(
+          'community_code like any(?::text[])',
+          filter.me.jurisdictions.map((j) => `${j}%`),
+        );
       params.push(filter.limit);
       const { rows } = await pool.query<OrderRow>(
         `select ${ORDER_COLUMNS} from orders ${where.length ? `where ${where.join(' and ')}` : ''}

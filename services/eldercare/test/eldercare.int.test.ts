@@ -346,6 +346,9 @@ describe('visit verification (EVV) and provider isolation', () => {
     const listed = await call('GET', '/v1/orders?limit=500', caregiverB);
     expect((listed.body.orders as { providerId: string }[]).every((o) => o.providerId === 'PV-B')).toBe(true);
     expect(await call('GET', `/v1/orders/${id}`, otherHandlerToken)).toMatchObject({ status: 404 });
+    expect((await call('GET', '/v1/orders?limit=500', otherHandlerToken)).body.orders).toEqual([]);
+    const mine = await call('GET', `/v1/orders?elderId=${elders.chen}&limit=500`, handlerToken);
+    expect(mine.body.orders).toContainEqual(expect.objectContaining({ orderId: id }));
     const address = await call('GET', `/v1/orders/${id}/visit-address`, caregiverA);
     expect(address.body).toMatchObject({ orderId: id, ...CHEN_HOME });
     expect(await call('GET', `/v1/orders/${id}/visit-address`, caregiverB)).toMatchObject({ status: 404 });
