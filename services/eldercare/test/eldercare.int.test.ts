@@ -181,6 +181,43 @@ describe('elders from the household feed', () => {
   });
 });
 
+describe('household feed updates', () => {
+  it('ignores a late older snapshot, follows a newer one, and retires members who left', async () => {
+    const older = household('HH-T-LI', CHEN_TOWN, CHEN_COMMUNITY, [member('1950-01-01', 'female', 10)]);
+    const newer = {
+      ...household('HH-T-LI', CHEN_TOWN, CHEN_COMMUNITY, [
+        member('1950-01-01', 'female', 10),
+        member('1948-01-01', 'male', 11, 'spouse'),
+      ]),
+      businessDate: '2026-02-01',
+    };
+    await h.household(newer);
+    await h.household({ ...older, businessDate: '2026-01-15' });
+    const state = async () =>
+      (
+        await h.env.pool.query<{ resident_id: string; living_alone: boolean; active: boolean }>(
+          `select resident_id, living_alone, active from elders where household_id = 'HH-T-LI' order by resident_id`,
+        )
+      ).rows;
+    expect(await state()).toEqual(
+      [
+        { resident_id: newer.members[1]?.residentId, living_alone: false, active: true },
+        { resident_id: newer.members[0]?.residentId, living_alone: false, active: true },
+      ].sort((a, b) => String(a.resident_id).localeCompare(String(b.resident_id))),
+    );
+    // The spouse moves out: she now lives alone, he is no longer served from this household.
+    await h.household({ ...older, businessDate: '2026-03-01' });
+    expect(await state()).toEqual(
+      [
+        { resident_id: newer.members[1]?.residentId, living_alone: false, active: false },
+        { resident_id: newer.members[0]?.residentId, living_alone: true, active: true },
+      ].sort((a, b) => String(a.resident_id).localeCompare(String(b.resident_id))),
+    );
+    // Out of the way of the other tests (coverage counts active elders).
+    await h.env.pool.query(`update elders set active = false where household_id = 'HH-T-LI'`);
+  });
+});
+
 describe('quota', () => {
   it('100 concurrent orders on one elder: the subsidy adds up to the quota exactly and never beyond', async () => {
     // April: a fresh month of 150 yuan for 陈. Bathing costs 60 yuan.
