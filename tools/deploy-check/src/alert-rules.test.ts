@@ -15,7 +15,8 @@ function sourceText(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory() && entry.name !== 'node_modules') walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) texts.push(readFileSync(path, 'utf8'));
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+        texts.push(readFileSync(path, 'utf8'));
     }
   };
   for (const top of ['libs', 'services'])
@@ -34,9 +35,18 @@ describe('Prometheus alert rules', () => {
   it('cover consumer lag, dead letters, error rates, ingest and charity today', () => {
     const names = live.map((rule) => rule.alert);
     expect(names).toEqual(
-      expect.arrayContaining(['ConsumerLagHigh', 'DeadLettersGrowing', 'HttpErrorRateHigh', 'IngestPublishFailing']),
+      expect.arrayContaining([
+        'ConsumerLagHigh',
+        'DeadLettersGrowing',
+        'HttpErrorRateHigh',
+        'IngestPublishFailing',
+      ]),
     );
-    expect(awaiting.map((rule) => rule.alert)).toEqual(['OutboxBacklog', 'AlertSlaBreached', 'RobotDeliveryFailing']);
+    expect(awaiting.map((rule) => rule.alert)).toEqual([
+      'OutboxBacklog',
+      'AlertSlaBreached',
+      'RobotDeliveryFailing',
+    ]);
   });
 
   it.each([...live, ...awaiting].map((rule) => [rule.alert, rule] as const))(
@@ -48,13 +58,16 @@ describe('Prometheus alert rules', () => {
     },
   );
 
-  it.each(live.map((rule) => [rule.alert, rule] as const))('%s reads only metrics the code exports', (_name, rule) => {
-    const code = sourceText();
-    const metrics = metricsInExpression(rule.expr);
-    // `up` is Prometheus' own series; any other rule must read at least one of ours.
-    if (!/\bup\b/.test(rule.expr)) expect(metrics.length).toBeGreaterThan(0);
-    expect(metrics.filter((metric) => !code.includes(`'${metric}'`))).toEqual([]);
-  });
+  it.each(live.map((rule) => [rule.alert, rule] as const))(
+    '%s reads only metrics the code exports',
+    (_name, rule) => {
+      const code = sourceText();
+      const metrics = metricsInExpression(rule.expr);
+      // `up` is Prometheus' own series; any other rule must read at least one of ours.
+      if (!/\bup\b/.test(rule.expr)) expect(metrics.length).toBeGreaterThan(0);
+      expect(metrics.filter((metric) => !code.includes(`'${metric}'`))).toEqual([]);
+    },
+  );
 
   it('reads metric names out of PromQL, folding histogram suffixes', () => {
     expect(
@@ -62,7 +75,9 @@ describe('Prometheus alert rules', () => {
         'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{status_code=~"5.."}[5m]))) > 1 and up == 0',
       ),
     ).toEqual(['http_request_duration_seconds']);
-    expect(metricsInExpression('time() - max (a_timestamp_seconds) > 26 * 3600')).toEqual(['a_timestamp_seconds']);
+    expect(metricsInExpression('time() - max (a_timestamp_seconds) > 26 * 3600')).toEqual([
+      'a_timestamp_seconds',
+    ]);
   });
 
   it('makes GitHub heading anchors', () => {

@@ -20,7 +20,16 @@ describe('docker-compose files', () => {
   });
 
   it('run the infrastructure the platform needs', () => {
-    for (const name of ['kafka', 'postgres', 'redis', 'otel-collector', 'jaeger', 'prometheus', 'grafana', 'topics'])
+    for (const name of [
+      'kafka',
+      'postgres',
+      'redis',
+      'otel-collector',
+      'jaeger',
+      'prometheus',
+      'grafana',
+      'topics',
+    ])
       expect(Object.keys(base.services)).toContain(name);
     expect(base.services.kafka?.image).toMatch(/^apache\/kafka:/);
     expect(base.services.kafka?.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -36,7 +45,9 @@ describe('docker-compose files', () => {
       expect(container?.build?.args?.SERVICE).toBe(name);
       expect(container?.build?.args?.PORT).toBe(String(service.port));
       expect(String(container?.environment?.PORT)).toBe(String(service.port));
-      expect(threeBrokers.services[name]?.environment?.KAFKA_BROKERS).toBe('kafka:9092,kafka-2:9092,kafka-3:9092');
+      expect(threeBrokers.services[name]?.environment?.KAFKA_BROKERS).toBe(
+        'kafka:9092,kafka-2:9092,kafka-3:9092',
+      );
     },
   );
 
@@ -57,7 +68,9 @@ describe('docker-compose files', () => {
   );
 
   it('the variable rule flags container-unsafe defaults and missing required values', () => {
-    expect(mustBeSetInContainer({ name: 'X_URL', required: true, default: 'http://127.0.0.1:1' })).toBeDefined();
+    expect(
+      mustBeSetInContainer({ name: 'X_URL', required: true, default: 'http://127.0.0.1:1' }),
+    ).toBeDefined();
     expect(mustBeSetInContainer({ name: 'X', required: true })).toBeDefined();
     expect(mustBeSetInContainer({ name: 'X_SECRET', required: true, default: 'dev' })).toBeDefined();
     expect(mustBeSetInContainer({ name: 'X_LIMIT', required: true, default: 5 })).toBeUndefined();

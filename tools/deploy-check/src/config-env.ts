@@ -19,7 +19,10 @@ interface SchemaLike {
 function isObjectSchema(value: unknown): value is Required<Pick<SchemaLike, 'properties'>> & SchemaLike {
   const schema = value as SchemaLike | null;
   return (
-    typeof schema === 'object' && schema !== null && schema.type === 'object' && typeof schema.properties === 'object'
+    typeof schema === 'object' &&
+    schema !== null &&
+    schema.type === 'object' &&
+    typeof schema.properties === 'object'
   );
 }
 

@@ -34,10 +34,13 @@ export function parseDockerfile(text: string): DockerStage[] {
 
 /** Replaces `${NAME}` and `$NAME` with build arguments; unknown names are left as they are. */
 export function substituteArgs(text: string, args: Record<string, string>): string {
-  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const value = args[braced ?? bare ?? ''];
-    return value ?? whole;
-  });
+  return text.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => {
+      const value = args[braced ?? bare ?? ''];
+      return value ?? whole;
+    },
+  );
 }
 
 export function stage(stages: readonly DockerStage[], name: string): DockerStage {

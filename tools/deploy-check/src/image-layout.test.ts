@@ -108,7 +108,9 @@ describe('the image layout the Dockerfile builds, made without Docker', () => {
 
     const [checkProgram, ...checkArgs] = layout.healthcheck;
     expect(checkProgram).toBe('node');
-    await expect(runFile(process.execPath, checkArgs, { env: { PORT: String(port) } })).resolves.toBeDefined();
+    await expect(
+      runFile(process.execPath, checkArgs, { env: { PORT: String(port) } }),
+    ).resolves.toBeDefined();
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { topics } from '@huimin/contracts';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { renderedFiles } from '../rendered-files.ts';
+import { listServices, repoRoot } from '../repo.ts';
+import { deployedServices } from './deployment-table.ts';
+import { type Resource, renderKustomization } from './kustomize-lite.ts';
+import { manifestProblems } from './validate-manifest.ts';
+
+const k8s = join(repoRoot, 'infra', 'k8s');
+const rendered = {
+  base: renderKustomization(join(k8s, 'base')),
+  dev: renderKustomization(join(k8s, 'overlays', 'dev')),
+  prod: renderKustomization(join(k8s, 'overlays', 'prod')),
+};
+const CONSUMERS = ['risk', 'discovery', 'notify', 'eligibility'];
+const PUBLIC = ['charity', 'eldercare', 'ingest', 'notify'];
+
+const ofKind = (resources: Resource[], kind: string) =>
+  resources.filter((resource) => resource.kind === kind);
+const named = (resources: Resource[], kind: string, name: string) =>
+  resources.find((resource) => resource.kind === kind && resource.metadata.name === name);
+// biome-ignore lint/suspicious/noExplicitAny: manifests are plain JSON walked by path in assertions
+type Json = any;
+
+describe('Kubernetes manifests', () => {
+  it('the committed base and dashboards are what the deployment table renders', () => {
+    // Compared as data: Biome formats the committed files its own way.
+    const read = (path: string, text: string) =>
+      path.endsWith('.json') ? JSON.parse(text) : parseAllDocuments(text).map((document) => document.toJS());
+    for (const [path, text] of renderedFiles())
+      expect(read(path, readFileSync(join(repoRoot, path), 'utf8')), path).toEqual(read(path, text));
+  });
+
+  it('deploy every service the repository has, on its own port', () => {
+    for (const service of listServices()) {
+      const deployed = deployedServices.find((candidate) => candidate.name === service.name);
+      expect(deployed, `${service.name} missing from the deployment table`).toBeDefined();
+      expect(deployed?.port).toBe(service.port);
+    }
+  });
+
+  it.each(Object.entries(rendered))('%s: every manifest passes its schema', (_name, resources) => {
+    expect(resources.length).toBeGreaterThan(30);
+    expect(resources.flatMap((resource) => manifestProblems(resource))).toEqual([]);
+  });
+
+  it('the schema checks refuse broken manifests', () => {
+    const deployment = structuredClone(named(rendered.base, 'Deployment', 'risk')) as Json;
+    deployment.spec.replicas = 'two';
+    expect(manifestProblems(deployment)).not.toEqual([]);
+    const scaled = structuredClone(named(rendered.base, 'ScaledObject', 'risk')) as Json;
+    delete scaled.spec.triggers[0].metadata.lagThreshold;
+    expect(manifestProblems(scaled)).not.toEqual([]);
+    expect(manifestProblems({ apiVersion: 'example.com/v1', kind: 'Unknown' })).not.toEqual([]);
+  });
+
+  it.each(deployedServices.map((service) => [service.name] as const))(
+    '%s: probes, resources, a disruption budget and an autoscaler',
+    (name) => {
+      const deployment = named(rendered.base, 'Deployment', name) as Json;
+      const container = deployment.spec.template.spec.containers[0];
+      expect(container.livenessProbe.httpGet.path).toBe('/livez');
+      expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+      expect(container.resources.requests.cpu).toBeDefined();
+      expect(container.resources.limits.memory).toBeDefined();
+      expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
+      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      expect((named(rendered.base, 'PodDisruptionBudget', name) as Json).spec.selector.matchLabels).toEqual(
+        deployment.spec.selector.matchLabels,
+      );
+      expect(named(rendered.base, 'Service', name)).toBeDefined();
+      const hpa = named(rendered.base, 'HorizontalPodAutoscaler', name) as Json;
+      const scaled = named(rendered.base, 'ScaledObject', name) as Json;
+      if (CONSUMERS.includes(name)) {
+        expect(hpa).toBeUndefined();
+        expect(
+          scaled.spec.triggers.filter((trigger: Json) => trigger.type === 'kafka').length,
+        ).toBeGreaterThan(0);
+      } else {
+        expect(scaled).toBeUndefined();
+        expect(hpa.spec.metrics[0].resource.name).toBe('cpu');
+      }
+    },
+  );
+
+  it('consumers never scale past the partitions of the topics they scale on; risk reaches 12', () => {
+    const partitions = new Map(Object.values(topics).map((topic) => [topic.name, topic.partitions]));
+    for (const scaled of ofKind(rendered.prod, 'ScaledObject') as Json[]) {
+      for (const trigger of scaled.spec.triggers.filter((t: Json) => t.type === 'kafka')) {
+        const count = partitions.get(trigger.metadata.topic);
+        expect(count, `${trigger.metadata.topic} is not a declared topic`).toBeDefined();
+        expect(scaled.spec.maxReplicaCount).toBeLessThanOrEqual(count ?? 0);
+      }
+    }
+    expect((named(rendered.prod, 'ScaledObject', 'risk') as Json).spec.maxReplicaCount).toBe(12);
+  });
+
+  it('only ingest, notify, eldercare and charity can be reached from outside', () => {
+    expect((named(rendered.base, 'NetworkPolicy', 'default-deny-ingress') as Json).spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+    });
+    const reachable = (ofKind(rendered.prod, 'NetworkPolicy') as Json[])
+      .filter((policy) =>
+        (policy.spec.ingress ?? []).some((rule: Json) =>
+          (rule.from ?? []).some(
+            (peer: Json) =>
+              peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx',
+          ),
+        ),
+      )
+      .map((policy) => policy.metadata.name)
+      .sort();
+    expect(reachable).toEqual(PUBLIC);
+    const backends = (named(rendered.prod, 'Ingress', 'huimin-public') as Json).spec.rules[0].http.paths.map(
+      (path: Json) => path.backend.service.name,
+    );
+    expect([...new Set(backends)].sort()).toEqual(PUBLIC);
+    expect(
+      (named(rendered.prod, 'Ingress', 'huimin-public') as Json).spec.rules[0].http.paths.find(
+        (path: Json) => path.backend.service.name === 'charity',
+      ).path,
+    ).toBe('/public');
+  });
+
+  it('secrets are referenced, never written into the manifests', () => {
+    for (const resources of Object.values(rendered)) {
+      expect(ofKind(resources, 'Secret')).toEqual([]);
+      for (const deployment of ofKind(resources, 'Deployment') as Json[])
+        for (const variable of deployment.spec.template.spec.containers[0].env)
+          if (/SECRET|PASSWORD|_KEY$|DATABASE_URL|REDIS_URL/.test(variable.name))
+            expect(
+              variable.valueFrom?.secretKeyRef,
+              `${deployment.metadata.name} ${variable.name}`,
+            ).toBeDefined();
+    }
+  });
+
+  it('prod: pinned images, Kafka over TLS with SASL, KEDA authenticated', () => {
+    for (const deployment of ofKind(rendered.prod, 'Deployment') as Json[]) {
+      const container = deployment.spec.template.spec.containers[0];
+      expect(container.image).toBe(`registry.example.gov.cn/huimin/${deployment.metadata.name}:1.0.0`);
+      const env = Object.fromEntries(container.env.map((v: Json) => [v.name, v.value ?? v.valueFrom]));
+      expect(env.KAFKA_SSL).toBe('true');
+      expect(env.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+      expect(env.KAFKA_SASL_PASSWORD.secretKeyRef.name).toBe('huimin-kafka');
+      expect(deployment.metadata.namespace).toBe('huimin');
+    }
+    for (const scaled of ofKind(rendered.prod, 'ScaledObject') as Json[])
+      for (const trigger of scaled.spec.triggers.filter((t: Json) => t.type === 'kafka'))
+        expect(trigger.authenticationRef, scaled.metadata.name).toEqual({ name: 'huimin-kafka' });
+  });
+
+  it('dev: one replica each, autoscaling from one', () => {
+    for (const deployment of ofKind(rendered.dev, 'Deployment') as Json[])
+      expect(deployment.spec.replicas).toBe(1);
+    for (const scaled of ofKind(rendered.dev, 'ScaledObject') as Json[])
+      expect(scaled.spec.minReplicaCount).toBe(1);
+    expect((named(rendered.dev, 'Deployment', 'risk') as Json).spec.template.spec.containers[0].image).toBe(
+      'huimin/risk:dev',
+    );
+  });
+});
