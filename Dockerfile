@@ -26,6 +26,7 @@ RUN pnpm install --offline --prod --frozen-lockfile --filter "@huimin/${SERVICE}
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT=8080
+# npm_package_name: what `pnpm start` would set; kit's runService names its fallback logger by it.
 ENV NODE_ENV=production \
     PORT=${PORT} \
     npm_package_name=@huimin/${SERVICE}

@@ -67,6 +67,16 @@ describe('docker-compose files', () => {
     },
   );
 
+  it.each(services.map((service) => [service.name, service] as const))(
+    '%s is scraped by Prometheus and has a Grafana dashboard',
+    (name, service) => {
+      const prometheus = readRepoFile('infra/prometheus/prometheus.yml');
+      expect(prometheus).toContain(`"${name}:${service.port}"`);
+      const dashboard = JSON.parse(readRepoFile(`infra/grafana/dashboards/${name}.json`)) as { uid: string };
+      expect(dashboard.uid).toBe(`huimin-${name}`);
+    },
+  );
+
   it('the variable rule flags container-unsafe defaults and missing required values', () => {
     expect(
       mustBeSetInContainer({ name: 'X_URL', required: true, default: 'http://127.0.0.1:1' }),
