@@ -77,6 +77,15 @@ describe('docker-compose files', () => {
     },
   );
 
+  it('services verify tokens against the issuer identity signs with', () => {
+    const issuer = base.services.identity?.environment?.ISSUER;
+    expect(issuer).toBeDefined();
+    for (const service of services) {
+      const environment = base.services[service.name]?.environment ?? {};
+      if ('AUTH_ISSUER' in environment) expect(environment.AUTH_ISSUER, service.name).toBe(issuer);
+    }
+  });
+
   it('the variable rule flags container-unsafe defaults and missing required values', () => {
     expect(
       mustBeSetInContainer({ name: 'X_URL', required: true, default: 'http://127.0.0.1:1' }),

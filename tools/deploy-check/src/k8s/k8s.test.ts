@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { topics } from '@huimin/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { configVariables, mustBeSetInContainer } from '../config-env.ts';
 import { renderedFiles } from '../rendered-files.ts';
 import { listServices, repoRoot } from '../repo.ts';
 import { deployedServices } from './deployment-table.ts';
@@ -85,6 +86,32 @@ describe('Kubernetes manifests', () => {
       }
     },
   );
+
+  it.each(listServices().map((service) => [service.name, service] as const))(
+    '%s: every variable its config needs in a container is set by its Deployment or the shared ConfigMap',
+    async (name, service) => {
+      const variables = await configVariables(service);
+      if (variables === undefined) return;
+      const shared = (named(rendered.prod, 'ConfigMap', 'huimin-common') as Json).data as Record<
+        string,
+        string
+      >;
+      const own = (named(rendered.prod, 'Deployment', name) as Json).spec.template.spec.containers[0].env.map(
+        (variable: Json) => variable.name,
+      );
+      const missing = variables
+        .filter((variable) => mustBeSetInContainer(variable) !== undefined)
+        .map((variable) => variable.name)
+        .filter((variable) => !(variable in shared) && !own.includes(variable));
+      expect(missing).toEqual([]);
+    },
+  );
+
+  it('services verify tokens against the issuer identity signs with', () => {
+    const shared = (named(rendered.prod, 'ConfigMap', 'huimin-common') as Json).data;
+    expect(shared.AUTH_ISSUER).toBe(shared.ISSUER);
+    expect(shared.AUTH_JWKS_URL).toBe(`${shared.ISSUER}/.well-known/jwks.json`);
+  });
 
   it('consumers never scale past the partitions of the topics they scale on; risk reaches 12', () => {
     const partitions = new Map(Object.values(topics).map((topic) => [topic.name, topic.partitions]));
