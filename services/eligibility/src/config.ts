@@ -6,6 +6,7 @@ const { LOG_LEVEL, DATABASE_URL, KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT, SHU
 
 export const EligibilityConfig = Type.Object({
   PORT: port(8081),
+  GRPC_PORT: port(50051),
   LOG_LEVEL,
   DATABASE_URL,
   KAFKA_BROKERS,

@@ -19,6 +19,7 @@ import { createPool, createScheduler, migrate, withTransaction } from '@huimin/p
 import { createApp } from './app.ts';
 import { EligibilityConfig } from './config.ts';
 import { seedPolicies } from './domain/policy.ts';
+import { startEligibilityGrpcServer } from './grpc/eligibility-service.ts';
 import { feedHandlers } from './handlers/feeds.ts';
 import { POLICY_SWITCH, policySwitchHandler } from './policy-switch.ts';
 import { publishPolicy } from './redecide.ts';
@@ -91,4 +92,12 @@ await runService(async () => {
   const server = await createApp({ logger, registry, pool, verifier, now });
   await server.listen({ port: config.PORT, host: '0.0.0.0' });
   lifecycle.onShutdown('http', () => server.close());
+  const grpcServer = await startEligibilityGrpcServer({
+    pool,
+    verifier,
+    logger,
+    now,
+    address: `0.0.0.0:${config.GRPC_PORT}`,
+  });
+  lifecycle.onShutdown('grpc', () => grpcServer.close());
 });

@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { createTestIssuer, createTokenVerifier, type TestIssuer } from '@huimin/auth';
 import {
   EligibilityDecided,
@@ -22,10 +24,18 @@ import {
 import { createMetricsRegistry } from '@huimin/kit';
 import { createScheduler, withTransaction } from '@huimin/pg';
 import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { seedPolicies } from '../src/domain/policy.ts';
+import {
+  ELIGIBILITY_SERVICE_NAME,
+  loadEligibilityPackage,
+  startEligibilityGrpcServer,
+} from '../src/grpc/eligibility-service.ts';
+import type { ProtoGrpcType } from '../src/grpc/generated/eligibility.ts';
+import type { EligibilityServiceClient } from '../src/grpc/generated/huimin/eligibility/v1/EligibilityService.ts';
 import { feedHandlers } from '../src/handlers/feeds.ts';
 import { POLICY_SWITCH, policySwitchHandler, shanghaiMidnight } from '../src/policy-switch.ts';
 import { publishPolicy } from '../src/redecide.ts';
@@ -363,5 +373,133 @@ describe('eligibility decides from the feeds', () => {
       'the new decision is published',
     );
     expect(await scheduler.runOnce()).toBe(false);
+  });
+});
+
+describe('gRPC EligibilityService', () => {
+  function call<Res>(
+    client: EligibilityServiceClient,
+    method: 'GetStatus' | 'Evaluate' | 'ListPolicies',
+    request: object,
+    token?: string,
+  ): Promise<Res> {
+    const metadata = new grpc.Metadata();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+    return new Promise((resolve, reject) =>
+      (
+        client[method] as unknown as (r: object, m: grpc.Metadata, cb: (e: unknown, v: Res) => void) => void
+      ).call(client, request, metadata, (err, value) => (err ? reject(err) : resolve(value))),
+    );
+  }
+
+  it('answers services only, explains without resident IDs, evaluates a what-if without storing it, and serves health', async () => {
+    const server = await startEligibilityGrpcServer({
+      pool: env.pool,
+      verifier: createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] }),
+      logger: env.logger,
+      now,
+      address: '127.0.0.1:0',
+    });
+    const loaded = grpc.loadPackageDefinition(loadEligibilityPackage()) as unknown as ProtoGrpcType;
+    const client = new loaded.huimin.eligibility.v1.EligibilityService(
+      `127.0.0.1:${server.port}`,
+      grpc.credentials.createInsecure(),
+    );
+    try {
+      const service = await issuer.serviceToken('eldercare');
+      const person = await issuer.userToken({
+        userId: 'u-own',
+        role: 'bureau-admin',
+        jurisdictions: ['320585'],
+      });
+      await expect(call(client, 'GetStatus', { householdId })).rejects.toMatchObject({
+        code: grpc.status.UNAUTHENTICATED,
+      });
+      await expect(call(client, 'GetStatus', { householdId }, person)).rejects.toMatchObject({
+        code: grpc.status.UNAUTHENTICATED,
+      });
+
+      // After the switch to taicang-2025-07-01: 3 × 1,100 − 3,000 yuan = 300 yuan of dibao.
+      const status = await call<Record<string, unknown>>(client, 'GetStatus', { householdId }, service);
+      expect(status).toMatchObject({ householdId, policyVersion: 'taicang-2025-07-01', householdSize: 3 });
+      expect((status.programmes as Record<string, unknown>[])[0]).toMatchObject({
+        programme: 'dibao',
+        status: 'eligible',
+        monthlyAmountFen: '30000',
+        checks: expect.arrayContaining([
+          { code: 'INCOME_BELOW_STANDARD', passed: true, actual: '300000', threshold: '330000' },
+        ]),
+      });
+      for (const m of household.members) expect(JSON.stringify(status)).not.toContain(m.residentId);
+      await expect(call(client, 'GetStatus', { householdId: 'H-NOBODY' }, service)).rejects.toMatchObject({
+        code: grpc.status.NOT_FOUND,
+      });
+
+      // What-if: one person aged 70, no income, no work ability, no supporter — tekun under the 2020 standard.
+      const decisionsBefore = (await env.pool.query('select count(*)::int as n from decisions')).rows[0].n;
+      const elder = syntheticResidentId({ birthDate: '1955-01-01', sex: 'female', seq: 7 });
+      const whatIf = await call<Record<string, unknown>>(
+        client,
+        'Evaluate',
+        {
+          asOf: '2025-03-03',
+          facts: {
+            householdId: 'what-if-1',
+            members: [
+              { residentId: elder, birthDate: '1955-01-01', workAbility: 'none', monthlyIncomeFen: '0' },
+            ],
+            assets: { financialAssetsFen: '100000', propertyCount: 1 },
+            rigidSpendingFen: '0',
+          },
+        },
+        service,
+      );
+      expect(whatIf).toMatchObject({ policyVersion: 'taicang-2024-10-24', decidedAt: '' });
+      const tekun = (whatIf.programmes as Record<string, unknown>[]).find((p) => p.programme === 'tekun');
+      expect(tekun).toMatchObject({ status: 'eligible', monthlyAmountFen: '146300', members: 1 });
+      expect((await env.pool.query('select count(*)::int as n from decisions')).rows[0].n).toBe(
+        decisionsBefore,
+      );
+      await expect(
+        call(
+          client,
+          'Evaluate',
+          { asOf: '2025-03-03', facts: { members: [{ residentId: '123' }] } },
+          service,
+        ),
+      ).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+
+      const policies = await call<{ policies: { policyVersion: string; dibaoStandardFen: string }[] }>(
+        client,
+        'ListPolicies',
+        {},
+        service,
+      );
+      expect(policies.policies.map((p) => p.policyVersion)).toContain('taicang-2020-07-01');
+      expect(policies.policies.find((p) => p.policyVersion === 'taicang-2020-07-01')?.dibaoStandardFen).toBe(
+        '104500',
+      );
+
+      // Health is the standard grpc.health.v1, open to probes without a token.
+      const healthPackage = grpc.loadPackageDefinition(
+        protoLoader.loadSync(healthProtoPath, { enums: String }),
+      ) as unknown as {
+        grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
+      };
+      const health = new healthPackage.grpc.health.v1.Health(
+        `127.0.0.1:${server.port}`,
+        grpc.credentials.createInsecure(),
+      );
+      const served = await new Promise<{ status: string }>((resolve, reject) =>
+        health.Check?.({ service: ELIGIBILITY_SERVICE_NAME }, (err: unknown, v: { status: string }) =>
+          err ? reject(err) : resolve(v),
+        ),
+      );
+      expect(served.status).toBe('SERVING');
+      health.close();
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });

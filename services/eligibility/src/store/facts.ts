@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { HouseholdFacts, MemberFacts } from '../domain/decide.ts';
+import type { Decision, HouseholdFacts, MemberFacts } from '../domain/decide.ts';
 import type { Policy } from '../domain/policy.ts';
 
 interface StoredMember {
@@ -71,4 +71,27 @@ export async function loadPolicies(client: pg.ClientBase | pg.Pool): Promise<Pol
     'select figures from policies order by effective_from',
   );
   return rows.map((r) => r.figures);
+}
+
+/** The household's current decision (null before its first), or undefined when unknown. */
+export async function loadCurrentDecision(
+  client: pg.ClientBase | pg.Pool,
+  householdId: string,
+): Promise<{ communityCode: string; decision: Decision | null; decidedAt: Date | null } | undefined> {
+  const { rows } = await client.query<{
+    community_code: string;
+    decision: Decision | null;
+    decided_at: Date | null;
+  }>(
+    `select h.community_code, d.decision, d.decided_at
+       from households h
+       left join current_decisions c using (household_id)
+       left join decisions d on d.decision_id = c.decision_id
+      where h.household_id = $1`,
+    [householdId],
+  );
+  const row = rows[0];
+  return row
+    ? { communityCode: row.community_code, decision: row.decision, decidedAt: row.decided_at }
+    : undefined;
 }
