@@ -8,6 +8,7 @@ import {
 import { readRecords, waitUntil } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrderPackage, startOrderGrpcServer } from '../src/grpc/order-service.ts';
+import { createOrderSimulator } from '../src/order-simulator.ts';
 import { saveProvider } from '../src/store/provider-store.ts';
 import { type Harness, member, startHarness } from './harness.ts';
 
@@ -567,5 +568,32 @@ describe('indicator, events and gRPC', () => {
       client.close();
       await server.close();
     }
+  });
+
+  it('the order simulator places orders and works a provider’s visits through the API', async () => {
+    await h.app.server.listen({ port: 0, host: '127.0.0.1' });
+    const address = h.app.server.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    h.clock.at = new Date('2026-03-21T00:00:00Z');
+    const listed = await call('GET', '/v1/elders?limit=200', adminToken);
+    const ids = listed.body.elderIds as string[];
+    const draws = [(ids.indexOf(elders.chen as string) + 0.5) / ids.length];
+    const simulator = createOrderSimulator({
+      url: `http://127.0.0.1:${port}`,
+      tokens: async () => ({ admin: adminToken, caregiver: caregiverA }),
+      // The first draw picks 陈 from the elder list; every later one gives the first choice
+      // (meal help, which PV-A offers in 陈's town).
+      random: () => draws.shift() ?? 0,
+      now: () => new Date('2026-03-21T00:00:00Z'),
+    });
+    const before = await h.env.pool.query(`select count(*)::int as n from orders where status = 'completed'`);
+    const first = await simulator.tick();
+    expect(first.placed).toBe(1);
+    expect(first.checkedIn).toBeGreaterThanOrEqual(1);
+    const second = await simulator.tick();
+    expect(second.checkedOut).toBeGreaterThanOrEqual(1);
+    const after = await h.env.pool.query(`select count(*)::int as n from orders where status = 'completed'`);
+    expect(after.rows[0].n).toBeGreaterThan(before.rows[0].n);
+    h.clock.at = START;
   });
 });
