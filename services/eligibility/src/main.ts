@@ -78,7 +78,7 @@ await runService(async () => {
   const scheduler = createScheduler({
     pool,
     owner: `eligibility-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    handlers: { [POLICY_SWITCH]: policySwitchHandler(now) },
+    handlers: { [POLICY_SWITCH]: policySwitchHandler(pool, now) },
     leaseMs: 10 * 60_000,
     now,
     logger,

@@ -1,7 +1,8 @@
-import { type JobHandler, schedule } from '@huimin/pg';
+import { type JobHandler, schedule, withTransaction } from '@huimin/pg';
 import type pg from 'pg';
 import type { Policy } from './domain/policy.ts';
-import { redecide } from './redecide.ts';
+import { redecideMany } from './redecide.ts';
+import { loadPolicies } from './store/facts.ts';
 
 export const POLICY_SWITCH = 'eligibility.policy-switch';
 const PAGE = 500;
@@ -23,21 +24,34 @@ export async function armPolicySwitch(db: pg.Pool | pg.ClientBase, policy: Polic
 
 /**
  * At midnight on a version's effective date every household is re-decided under it; only changed
- * decisions are published. Households are read in pages; the whole run commits in one transaction
- * with the job's completion, so a crash rolls it back and the scheduler runs it again, and replicas
- * never run it twice.
+ * decisions are published. Households go in pages of `pageSize`, each page one transaction of its
+ * own (memory and lock time stay bounded however many households there are). A crash part-way
+ * leaves the job unfinished, so the scheduler runs it again from the start: pages already done
+ * change nothing the second time (a re-decision on the same facts is a no-op), and replicas never
+ * run it twice at once (the job's lease).
  */
-export function policySwitchHandler(now: () => Date): JobHandler {
-  return async (job, client) => {
+export function policySwitchHandler(
+  pool: pg.Pool,
+  now: () => Date,
+  options: { pageSize?: number; onPage?: (decided: number, changed: number) => void } = {},
+): JobHandler {
+  const pageSize = options.pageSize ?? PAGE;
+  return async (job) => {
+    const policies = await loadPolicies(pool);
     let after = '';
     for (;;) {
-      const { rows } = await client.query<{ household_id: string }>(
+      const { rows } = await pool.query<{ household_id: string }>(
         'select household_id from households where household_id > $1 and not dissolved order by household_id limit $2',
-        [after, PAGE],
+        [after, pageSize],
       );
-      for (const { household_id } of rows) await redecide(client, household_id, now(), `policy ${job.key}`);
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]?.household_id ?? after;
+      if (rows.length === 0) return;
+      const ids = rows.map((r) => r.household_id);
+      const changed = await withTransaction(pool, (client) =>
+        redecideMany(client, ids, now(), `policy ${job.key}`, policies),
+      );
+      options.onPage?.(ids.length, changed.length);
+      if (rows.length < pageSize) return;
+      after = ids[ids.length - 1] ?? after;
     }
   };
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EligibilityDecided, PolicyVersionPublished, shanghaiDateOf } from '@huimin/contracts';
-import { appendEvent } from '@huimin/kafka';
+import { appendEvent, eventRecord } from '@huimin/kafka';
 import type pg from 'pg';
 import { type Decision, decide } from './domain/decide.ts';
 import { type Policy, policyOn } from './domain/policy.ts';
 import { armPolicySwitch } from './policy-switch.ts';
-import { loadFacts, loadPolicies } from './store/facts.ts';
+import { loadFactsMany, loadPolicies } from './store/facts.ts';
 
 export const SOURCE = '/huimin/eligibility';
 
@@ -22,79 +22,152 @@ function sameSummary(a: Record<string, string>, b: Record<string, string>): bool
   return Object.keys(a).length === keys.length && keys.every((key) => a[key] === b[key]);
 }
 
+function decidedEvent(
+  decision: Decision,
+  decisionId: string,
+  communityCode: string,
+  now: Date,
+): EligibilityDecided {
+  // The event carries the four screening programmes of its contract; the disability subsidies are
+  // in the decision record, the HTTP explanation and gRPC.
+  const published = decision.programmes.filter((p) =>
+    ['dibao', 'edge', 'tekun', 'hardship'].includes(p.programme),
+  );
+  return {
+    decisionId,
+    householdId: decision.householdId,
+    communityCode,
+    asOfDate: decision.asOf,
+    policyVersion: decision.policyVersion,
+    householdSize: decision.householdSize,
+    householdMonthlyIncomeFen: decision.householdMonthlyIncomeFen,
+    perCapitaMonthlyIncomeFen: decision.perCapitaMonthlyIncomeFen,
+    programmes: published.map((p) => ({
+      programme: p.programme as 'dibao' | 'edge' | 'tekun' | 'hardship',
+      eligible: p.status === 'eligible',
+      ...(p.programme === 'dibao' && p.status === 'eligible'
+        ? { monthlyBenefitFen: p.monthlyAmountFen }
+        : {}),
+      ...(p.programme === 'tekun' ? { memberResidentIds: p.memberResidentIds ?? [] } : {}),
+      reasons: p.checks
+        .filter((c) => c.passed === (p.status === 'eligible'))
+        .map((c) => c.code)
+        .slice(0, 20),
+    })),
+    decidedAt: now.toISOString(),
+  };
+}
+
 /**
- * Re-decides a household inside the caller's transaction. A decision is recorded, and
- * `EligibilityDecided` appended to the outbox, only when some programme's status or amount
- * changed: re-deciding on the same facts is a no-op.
+ * Re-decides households inside the caller's transaction, in bulk (a handful of statements for
+ * any number of households). A decision is recorded, and `EligibilityDecided` appended to the
+ * outbox, only when some programme's status or amount changed: re-deciding on the same facts is a
+ * no-op. Returns the ids of the households whose decision changed.
  */
+export async function redecideMany(
+  client: pg.ClientBase,
+  householdIds: readonly string[],
+  now: Date,
+  trigger: string,
+  policies?: readonly Policy[],
+): Promise<string[]> {
+  if (householdIds.length === 0) return [];
+  const ids = [...new Set(householdIds)].sort();
+  // Serialise re-decisions of one household (two feeds, or a feed and a policy switch, may change
+  // it at once); always in id order so two bulk runs cannot deadlock each other.
+  await client.query(
+    `select pg_advisory_xact_lock(hashtextextended('eligibility:household:' || id, 0))
+       from unnest($1::text[]) as id order by id`,
+    [ids],
+  );
+  const asOf = shanghaiDateOf(now);
+  const policy = policyOn(policies ?? (await loadPolicies(client)), asOf);
+  if (!policy) return [];
+  const known = await loadFactsMany(client, ids);
+  const { rows: current } = await client.query<{ household_id: string; summary: Record<string, string> }>(
+    'select household_id, summary from current_decisions where household_id = any($1::text[])',
+    [ids],
+  );
+  const previous = new Map(current.map((r) => [r.household_id, r.summary]));
+
+  const changed: {
+    decisionId: string;
+    decision: Decision;
+    summary: Record<string, string>;
+    communityCode: string;
+  }[] = [];
+  for (const { facts, communityCode } of known) {
+    const decision = decide(facts, policy, asOf);
+    const summary = summaryOf(decision);
+    const before = previous.get(facts.householdId);
+    if (before && sameSummary(before, summary)) continue;
+    changed.push({ decisionId: `ED-${randomUUID()}`, decision, summary, communityCode });
+  }
+  if (changed.length === 0) return [];
+
+  await client.query(
+    `insert into decisions (decision_id, household_id, policy_version, as_of, trigger, decision, decided_at)
+     select d.id, d.household_id, $3, $4, $5, d.decision::jsonb, $6
+       from unnest($1::text[], $2::text[], $7::text[]) as d(id, household_id, decision)`,
+    [
+      changed.map((c) => c.decisionId),
+      changed.map((c) => c.decision.householdId),
+      policy.policyVersion,
+      asOf,
+      trigger,
+      now,
+      changed.map((c) => JSON.stringify(c.decision)),
+    ],
+  );
+  await client.query(
+    `insert into current_decisions (household_id, decision_id, summary)
+     select d.household_id, d.id, d.summary::jsonb from unnest($1::text[], $2::text[], $3::text[]) as d(household_id, id, summary)
+     on conflict (household_id) do update set decision_id = excluded.decision_id, summary = excluded.summary`,
+    [
+      changed.map((c) => c.decision.householdId),
+      changed.map((c) => c.decisionId),
+      changed.map((c) => JSON.stringify(c.summary)),
+    ],
+  );
+  // The records are built (and validated) by the kafka lib; they go into the outbox table the pg
+  // lib's migration creates in one statement rather than one appendEvent round trip each, which is
+  // what lets a policy switch re-decide a county in seconds. Same columns appendToOutbox writes.
+  const records = changed.map((c) =>
+    eventRecord(EligibilityDecided, decidedEvent(c.decision, c.decisionId, c.communityCode, now), {
+      source: SOURCE,
+      subject: c.decision.householdId,
+    }),
+  );
+  await client.query(
+    `with appended as (
+       insert into outbox (id, topic, key, type, headers, payload)
+       select r.id::uuid, r.topic, r.key, r.type, r.headers::jsonb, r.payload::jsonb
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+              with ordinality as r(id, topic, key, type, headers, payload, n)
+        order by r.n
+       returning seq
+     )
+     select count(*), pg_notify(current_schema() || '_outbox', '') from appended`,
+    [
+      records.map((r) => r.envelope.id),
+      records.map((r) => r.topic),
+      records.map((r) => r.key),
+      records.map((r) => r.envelope.type),
+      records.map((r) => JSON.stringify(r.headers)),
+      records.map((r) => JSON.stringify(r.payload)),
+    ],
+  );
+  return changed.map((c) => c.decision.householdId);
+}
+
+/** Re-decides one household inside the caller's transaction; true when its decision changed. */
 export async function redecide(
   client: pg.ClientBase,
   householdId: string,
   now: Date,
   trigger: string,
 ): Promise<boolean> {
-  // Serialise re-decisions of one household (two feeds may change it at once).
-  await client.query(`select pg_advisory_xact_lock(hashtextextended('eligibility:household:' || $1, 0))`, [
-    householdId,
-  ]);
-  const known = await loadFacts(client, householdId);
-  if (!known) return false;
-  const asOf = shanghaiDateOf(now);
-  const policy = policyOn(await loadPolicies(client), asOf);
-  if (!policy) return false;
-  const decision = decide(known.facts, policy, asOf);
-  const summary = summaryOf(decision);
-  const { rows } = await client.query<{ summary: Record<string, string> }>(
-    'select summary from current_decisions where household_id = $1',
-    [householdId],
-  );
-  if (rows[0] && sameSummary(rows[0].summary, summary)) return false;
-
-  const decisionId = `ED-${randomUUID()}`;
-  await client.query(
-    `insert into decisions (decision_id, household_id, policy_version, as_of, trigger, decision, decided_at)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [decisionId, householdId, policy.policyVersion, asOf, trigger, JSON.stringify(decision), now],
-  );
-  await client.query(
-    `insert into current_decisions (household_id, decision_id, summary) values ($1, $2, $3)
-     on conflict (household_id) do update set decision_id = excluded.decision_id, summary = excluded.summary`,
-    [householdId, decisionId, JSON.stringify(summary)],
-  );
-  // The event carries the four screening programmes of its contract; the disability subsidies are
-  // in the decision record and the HTTP explanation.
-  const published = decision.programmes.filter((p) =>
-    ['dibao', 'edge', 'tekun', 'hardship'].includes(p.programme),
-  );
-  await appendEvent(
-    client,
-    EligibilityDecided,
-    {
-      decisionId,
-      householdId,
-      communityCode: known.communityCode,
-      asOfDate: asOf,
-      policyVersion: policy.policyVersion,
-      householdSize: decision.householdSize,
-      householdMonthlyIncomeFen: decision.householdMonthlyIncomeFen,
-      perCapitaMonthlyIncomeFen: decision.perCapitaMonthlyIncomeFen,
-      programmes: published.map((p) => ({
-        programme: p.programme as 'dibao' | 'edge' | 'tekun' | 'hardship',
-        eligible: p.status === 'eligible',
-        ...(p.programme === 'dibao' && p.status === 'eligible'
-          ? { monthlyBenefitFen: p.monthlyAmountFen }
-          : {}),
-        ...(p.programme === 'tekun' ? { memberResidentIds: p.memberResidentIds ?? [] } : {}),
-        reasons: p.checks
-          .filter((c) => c.passed === (p.status === 'eligible'))
-          .map((c) => c.code)
-          .slice(0, 20),
-      })),
-      decidedAt: now.toISOString(),
-    },
-    { source: SOURCE, subject: householdId },
-  );
-  return true;
+  return (await redecideMany(client, [householdId], now, trigger)).length > 0;
 }
 
 /** Stores a policy version and announces it on the policy topic, once per version. */

@@ -358,7 +358,7 @@ describe('eligibility decides from the feeds', () => {
     const scheduler = createScheduler({
       pool: env.pool,
       owner: 'test',
-      handlers: { [POLICY_SWITCH]: policySwitchHandler(now) },
+      handlers: { [POLICY_SWITCH]: policySwitchHandler(env.pool, now) },
       now,
     });
     // One second before: the seed versions' switches (long past) run and change nothing.

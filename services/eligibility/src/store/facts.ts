@@ -10,60 +10,73 @@ interface StoredMember {
   inInstitution: boolean;
 }
 
-/** The household as eligibility knows it, or undefined when unknown or dissolved. */
-export async function loadFacts(
+/** The households eligibility knows (dissolved ones left out), each with its community. */
+export async function loadFactsMany(
   client: pg.ClientBase,
-  householdId: string,
-): Promise<{ facts: HouseholdFacts; communityCode: string } | undefined> {
-  const { rows } = await client.query<{
+  householdIds: readonly string[],
+): Promise<{ facts: HouseholdFacts; communityCode: string }[]> {
+  const ids = [...householdIds];
+  const { rows: households } = await client.query<{
+    household_id: string;
     community_code: string;
     members: StoredMember[];
     supporters: { supportsResidentId: string; canSupport: boolean }[];
-    dissolved: boolean;
-  }>('select community_code, members, supporters, dissolved from households where household_id = $1', [
-    householdId,
-  ]);
-  const household = rows[0];
-  if (!household || household.dissolved) return undefined;
-  const { rows: incomes } = await client.query<{ resident_id: string; monthly_fen: string }>(
-    'select resident_id, monthly_fen from member_incomes where household_id = $1',
-    [householdId],
+  }>(
+    `select household_id, community_code, members, supporters from households
+      where household_id = any($1::text[]) and not dissolved order by household_id`,
+    [ids],
   );
-  const incomeOf = new Map(incomes.map((r) => [r.resident_id, Number(r.monthly_fen)]));
+  if (households.length === 0) return [];
+  const { rows: incomes } = await client.query<{
+    resident_id: string;
+    household_id: string;
+    monthly_fen: string;
+  }>(
+    'select resident_id, household_id, monthly_fen from member_incomes where household_id = any($1::text[])',
+    [ids],
+  );
+  // An income counts for the household it was reported for.
+  const incomeOf = new Map(incomes.map((r) => [`${r.household_id}/${r.resident_id}`, Number(r.monthly_fen)]));
   const { rows: assets } = await client.query<{
+    household_id: string;
     financial_assets_fen: string;
     has_non_essential_vehicle: boolean;
     property_count: number;
   }>(
-    'select financial_assets_fen, has_non_essential_vehicle, property_count from household_assets where household_id = $1',
-    [householdId],
+    `select household_id, financial_assets_fen, has_non_essential_vehicle, property_count
+       from household_assets where household_id = any($1::text[])`,
+    [ids],
   );
-  const { rows: spending } = await client.query<{ out_of_pocket_fen: string }>(
-    'select out_of_pocket_fen from medical_spending where household_id = $1',
-    [householdId],
+  const assetsOf = new Map(assets.map((a) => [a.household_id, a]));
+  const { rows: spending } = await client.query<{ household_id: string; out_of_pocket_fen: string }>(
+    'select household_id, out_of_pocket_fen from medical_spending where household_id = any($1::text[])',
+    [ids],
   );
-  const asset = assets[0];
-  return {
-    communityCode: household.community_code,
-    facts: {
-      householdId,
-      members: household.members.map((m) => ({
-        ...m,
-        monthlyIncomeFen: incomeOf.get(m.residentId) ?? 0,
-        hasAbleSupporter: household.supporters.some(
-          (s) => s.supportsResidentId === m.residentId && s.canSupport,
-        ),
-      })),
-      assets: asset
-        ? {
-            financialAssetsFen: Number(asset.financial_assets_fen),
-            hasNonEssentialVehicle: asset.has_non_essential_vehicle,
-            propertyCount: asset.property_count,
-          }
-        : null,
-      rigidSpendingFen: Number(spending[0]?.out_of_pocket_fen ?? 0),
-    },
-  };
+  const spendingOf = new Map(spending.map((s) => [s.household_id, Number(s.out_of_pocket_fen)]));
+  return households.map((household) => {
+    const asset = assetsOf.get(household.household_id);
+    return {
+      communityCode: household.community_code,
+      facts: {
+        householdId: household.household_id,
+        members: household.members.map((m) => ({
+          ...m,
+          monthlyIncomeFen: incomeOf.get(`${household.household_id}/${m.residentId}`) ?? 0,
+          hasAbleSupporter: household.supporters.some(
+            (s) => s.supportsResidentId === m.residentId && s.canSupport,
+          ),
+        })),
+        assets: asset
+          ? {
+              financialAssetsFen: Number(asset.financial_assets_fen),
+              hasNonEssentialVehicle: asset.has_non_essential_vehicle,
+              propertyCount: asset.property_count,
+            }
+          : null,
+        rigidSpendingFen: spendingOf.get(household.household_id) ?? 0,
+      },
+    };
+  });
 }
 
 export async function loadPolicies(client: pg.ClientBase | pg.Pool): Promise<Policy[]> {
