@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -7,10 +5,11 @@ import { bearerToken, type TokenVerifier } from '@huimin/auth';
 import type { Logger } from '@huimin/kit';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Order, OrderDesk } from '../order-desk.ts';
+import type { Order as OrderMessage } from './generated/huimin/eldercare/v1/Order.ts';
+import type { OrderServiceHandlers } from './generated/huimin/eldercare/v1/OrderService.ts';
+import type { ProtoGrpcType } from './generated/order.ts';
+import { ORDER_PROTO, PROTO_ROOT } from './proto-types.ts';
 
-/** The repository's proto/ folder; the contract is loaded from there, never copied. */
-export const PROTO_ROOT = fileURLToPath(new URL('../../../../proto/', import.meta.url));
-const ORDER_PROTO = join('huimin', 'eldercare', 'v1', 'order.proto');
 export const ORDER_SERVICE_NAME = 'huimin.eldercare.v1.OrderService';
 
 export function loadOrderPackage(protoRoot: string = PROTO_ROOT): protoLoader.PackageDefinition {
@@ -20,10 +19,11 @@ export function loadOrderPackage(protoRoot: string = PROTO_ROOT): protoLoader.Pa
     longs: String,
     enums: String,
     defaults: true,
+    oneofs: true,
   });
 }
 
-function toMessage(o: Order) {
+function toMessage(o: Order): OrderMessage {
   return {
     orderId: o.orderId,
     elderId: o.elderId,
@@ -64,9 +64,7 @@ export async function startOrderGrpcServer(deps: {
 }): Promise<OrderGrpcServer> {
   const { desk, verifier, logger } = deps;
   const definition = loadOrderPackage(deps.protoRoot);
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    huimin: { eldercare: { v1: { OrderService: grpc.ServiceClientConstructor } } };
-  };
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
   const server = new grpc.Server();
 
   async function authorised(call: grpc.ServerUnaryCall<unknown, unknown>): Promise<grpc.ServiceError | null> {
@@ -97,9 +95,9 @@ export async function startOrderGrpcServer(deps: {
       }
     };
 
-  server.addService(loaded.huimin.eldercare.v1.OrderService.service, {
-    GetOrder: unary(async (req: { orderId: string }) => toMessage(await desk.getOrder(req.orderId))),
-    ListOrdersForElder: unary(async (req: { elderId: string; month: string; limit: number }) => {
+  const handlers: OrderServiceHandlers = {
+    GetOrder: unary(async (req) => toMessage(await desk.getOrder(req.orderId))),
+    ListOrdersForElder: unary(async (req) => {
       const orders = await desk.listOrders({
         elderId: req.elderId,
         limit: req.limit > 0 && req.limit <= 500 ? req.limit : 100,
@@ -107,7 +105,8 @@ export async function startOrderGrpcServer(deps: {
       });
       return { orders: orders.map(toMessage) };
     }),
-  });
+  };
+  server.addService(loaded.huimin.eldercare.v1.OrderService.service, handlers);
   const health = new HealthImplementation({ '': 'SERVING', [ORDER_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
