@@ -374,6 +374,38 @@ describe('visit verification (EVV) and provider isolation', () => {
     h.clock.at = START;
   });
 
+  it('cancels only before check-in, records a no-show once the window began, rates a completed visit once', async () => {
+    h.clock.at = new Date('2026-03-12T00:00:00Z');
+    const a = await order('zhou', 'cleaning', '2026-03-12T01:00:00Z', '2026-03-12T03:00:00Z');
+    const b = await order('zhou', 'cleaning', '2026-03-12T04:00:00Z', '2026-03-12T06:00:00Z');
+    const early = await call('POST', `/v1/orders/${b.body.orderId}/no-show`, caregiverA);
+    expect(early).toMatchObject({ status: 409, body: { code: 'INVALID_STATE' } });
+    h.clock.at = new Date('2026-03-12T01:00:00Z');
+    await call('POST', `/v1/orders/${a.body.orderId}/check-in`, caregiverA, CHEN_HOME);
+    const late = await call('POST', `/v1/orders/${a.body.orderId}/cancel`, handlerToken);
+    expect(late).toMatchObject({
+      status: 409,
+      body: { code: 'INVALID_STATE', details: { status: 'in_service' } },
+    });
+    h.clock.at = new Date('2026-03-12T02:00:00Z');
+    await call('POST', `/v1/orders/${a.body.orderId}/check-out`, caregiverA, CHEN_HOME);
+    expect(
+      (await call('POST', `/v1/orders/${a.body.orderId}/rating`, handlerToken, { stars: 5 })).body,
+    ).toMatchObject({
+      status: 'rated',
+      rating: 5,
+    });
+    expect(
+      await call('POST', `/v1/orders/${a.body.orderId}/rating`, handlerToken, { stars: 1 }),
+    ).toMatchObject({
+      status: 409,
+    });
+    h.clock.at = new Date('2026-03-12T04:30:00Z');
+    const noShow = await call('POST', `/v1/orders/${b.body.orderId}/no-show`, caregiverA);
+    expect(noShow.body).toMatchObject({ status: 'no_show', cancelReason: 'no-show' });
+    h.clock.at = START;
+  });
+
   it('another provider neither sees nor lists the order', async () => {
     const placed = await order('chen', 'cleaning', '2026-03-13T01:00:00Z', '2026-03-13T03:00:00Z');
     const id = placed.body.orderId as string;
@@ -477,10 +509,10 @@ describe('indicator, events and gRPC', () => {
   it('home-visit coverage by town and county against the 20% target', async () => {
     const res = await call('GET', '/v1/indicators/home-visit-coverage?month=2026-03', adminToken);
     expect(res.status).toBe(200);
-    // 陈 had completed visits in March; 周 and 王 did not.
+    // 陈 and 周 (沙溪) had completed visits in March; 王 (城厢) had none.
     expect(res.body).toMatchObject({
       target: 0.2,
-      county: { registeredElders: 3, eldersVisited: 1, share: 0.3333, meetsTarget: true },
+      county: { registeredElders: 3, eldersVisited: 2, share: 0.6667, meetsTarget: true },
     });
     expect(res.body.towns).toEqual([
       expect.objectContaining({
@@ -489,8 +521,15 @@ describe('indicator, events and gRPC', () => {
         eldersVisited: 0,
         meetsTarget: false,
       }),
-      expect.objectContaining({ townCode: CHEN_TOWN, registeredElders: 2, eldersVisited: 1, share: 0.5 }),
+      expect.objectContaining({ townCode: CHEN_TOWN, registeredElders: 2, eldersVisited: 2, share: 1 }),
     ]);
+    const april = await call('GET', '/v1/indicators/home-visit-coverage?month=2026-04', adminToken);
+    expect(april.body.county).toMatchObject({
+      registeredElders: 3,
+      eldersVisited: 0,
+      share: 0,
+      meetsTarget: false,
+    });
   });
 
   it('order events reach the order stream through the outbox, keyed by order id', async () => {
