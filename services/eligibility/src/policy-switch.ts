@@ -33,25 +33,44 @@ export async function armPolicySwitch(db: pg.Pool | pg.ClientBase, policy: Polic
 export function policySwitchHandler(
   pool: pg.Pool,
   now: () => Date,
-  options: { pageSize?: number; onPage?: (decided: number, changed: number) => void } = {},
+  options: {
+    pageSize?: number;
+    concurrency?: number;
+    onPage?: (decided: number, changed: number) => void;
+  } = {},
 ): JobHandler {
   const pageSize = options.pageSize ?? PAGE;
+  // Two pages in flight: one is decided in Node while Postgres writes the other.
+  const concurrency = options.concurrency ?? 2;
   return async (job) => {
     const policies = await loadPolicies(pool);
     let after = '';
-    for (;;) {
+    let done = false;
+    // Pages are handed out one at a time by key range, so workers never share a household.
+    const nextPage = async (): Promise<string[]> => {
+      if (done) return [];
       const { rows } = await pool.query<{ household_id: string }>(
         'select household_id from households where household_id > $1 and not dissolved order by household_id limit $2',
         [after, pageSize],
       );
-      if (rows.length === 0) return;
       const ids = rows.map((r) => r.household_id);
-      const changed = await withTransaction(pool, (client) =>
-        redecideMany(client, ids, now(), `policy ${job.key}`, policies),
-      );
-      options.onPage?.(ids.length, changed.length);
-      if (rows.length < pageSize) return;
+      if (ids.length < pageSize) done = true;
       after = ids[ids.length - 1] ?? after;
-    }
+      return ids;
+    };
+    let claiming = Promise.resolve<string[]>([]);
+    const claim = () => {
+      claiming = claiming.then(nextPage);
+      return claiming;
+    };
+    const worker = async () => {
+      for (let ids = await claim(); ids.length > 0; ids = await claim()) {
+        const changed = await withTransaction(pool, (client) =>
+          redecideMany(client, ids, now(), `policy ${job.key}`, policies),
+        );
+        options.onPage?.(ids.length, changed.length);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   };
 }

@@ -105,30 +105,36 @@ export async function redecideMany(
   }
   if (changed.length === 0) return [];
 
+  // Each statement takes its rows as one JSON array: one parameter, no per-element escaping.
   await client.query(
     `insert into decisions (decision_id, household_id, policy_version, as_of, trigger, decision, decided_at)
-     select d.id, d.household_id, $3, $4, $5, d.decision::jsonb, $6
-       from unnest($1::text[], $2::text[], $7::text[]) as d(id, household_id, decision)`,
+     select d.id, d.household_id, $2, $3, $4, d.decision, $5
+       from jsonb_to_recordset($1::jsonb) as d(id text, household_id text, decision jsonb)`,
     [
-      changed.map((c) => c.decisionId),
-      changed.map((c) => c.decision.householdId),
+      JSON.stringify(
+        changed.map((c) => ({
+          id: c.decisionId,
+          household_id: c.decision.householdId,
+          decision: c.decision,
+        })),
+      ),
       policy.policyVersion,
       asOf,
       trigger,
       now,
-      changed.map((c) => JSON.stringify(c.decision)),
     ],
   );
   await client.query(
     `insert into current_decisions (household_id, decision_id, summary)
-     select d.household_id, d.id, d.summary::jsonb from unnest($1::text[], $2::text[], $3::text[]) as d(household_id, id, summary)
+     select d.household_id, d.id, d.summary from jsonb_to_recordset($1::jsonb) as d(household_id text, id text, summary jsonb)
      on conflict (household_id) do update set decision_id = excluded.decision_id, summary = excluded.summary`,
     [
-      changed.map((c) => c.decision.householdId),
-      changed.map((c) => c.decisionId),
-      changed.map((c) => JSON.stringify(c.summary)),
+      JSON.stringify(
+        changed.map((c) => ({ household_id: c.decision.householdId, id: c.decisionId, summary: c.summary })),
+      ),
     ],
   );
+  // One event per household here, so the order rows take within the statement does not matter.
   // The records are built (and validated) by the kafka lib; they go into the outbox table the pg
   // lib's migration creates in one statement rather than one appendEvent round trip each, which is
   // what lets a policy switch re-decide a county in seconds. Same columns appendToOutbox writes.
@@ -141,20 +147,22 @@ export async function redecideMany(
   await client.query(
     `with appended as (
        insert into outbox (id, topic, key, type, headers, payload)
-       select r.id::uuid, r.topic, r.key, r.type, r.headers::jsonb, r.payload::jsonb
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-              with ordinality as r(id, topic, key, type, headers, payload, n)
-        order by r.n
+       select r.id, r.topic, r.key, r.type, r.headers, r.payload
+         from jsonb_to_recordset($1::jsonb) as r(id uuid, topic text, key text, type text, headers jsonb, payload jsonb)
        returning seq
      )
      select count(*), pg_notify(current_schema() || '_outbox', '') from appended`,
     [
-      records.map((r) => r.envelope.id),
-      records.map((r) => r.topic),
-      records.map((r) => r.key),
-      records.map((r) => r.envelope.type),
-      records.map((r) => JSON.stringify(r.headers)),
-      records.map((r) => JSON.stringify(r.payload)),
+      JSON.stringify(
+        records.map((r) => ({
+          id: r.envelope.id,
+          topic: r.topic,
+          key: r.key,
+          type: r.envelope.type,
+          headers: r.headers,
+          payload: r.payload,
+        })),
+      ),
     ],
   );
   return changed.map((c) => c.decision.householdId);

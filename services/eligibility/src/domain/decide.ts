@@ -56,9 +56,9 @@ export interface Decision {
 
 /** Whole years between a birth date and the as-of date; a birthday on the as-of day counts. */
 export function ageOn(birthDate: string, asOf: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [ay, am, ad] = asOf.split('-').map(Number) as [number, number, number];
-  return ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
+  // YYYY-MM-DD compares as text: the birthday has come this year when MM-DD is not after today's.
+  const years = Number(asOf.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return asOf.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
 function check(code: string, passed: boolean, actual: number | string, threshold: number | string): Check {
