@@ -20,6 +20,14 @@ describe('the Dockerfile', () => {
     expect(runtime.find((i) => i.keyword === 'ENV')?.args).toContain('NODE_ENV=production');
   });
 
+  it('copies libs, proto and only the one service into the runtime image', () => {
+    const copies = runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args.split(' ').slice(1, 2)[0]);
+    const oneService = `/src/services/$${'{SERVICE}'}`;
+    expect(copies.sort()).toEqual(
+      ['/src/libs', '/src/node_modules', '/src/package.json', '/src/proto', oneService].sort(),
+    );
+  });
+
   it('installs production dependencies with the pnpm the repository pins', () => {
     const pinned = (JSON.parse(readRepoFile('package.json')) as { packageManager: string }).packageManager;
     const installPnpm = deps.find((i) => i.keyword === 'RUN' && i.args.includes('pnpm@'));

@@ -28,6 +28,12 @@ export interface BuildImageLayoutOptions {
   port: number;
   /** Empty scratch folder; the build context, the deps stage and the image go below it. */
   scratchDir: string;
+  /**
+   * More services in the same layout: the install's `--filter` and the runtime's per-service
+   * COPY are repeated for each. One install instead of one per service keeps the check fast; it
+   * is as strict, because pnpm links into each package only the dependencies it declares.
+   */
+  alsoServices?: string[];
 }
 
 /**
@@ -39,6 +45,7 @@ export interface BuildImageLayoutOptions {
  */
 export async function buildImageLayout(options: BuildImageLayoutOptions): Promise<ImageLayout> {
   const { repoRoot, service, port, scratchDir } = options;
+  const allServices = [service, ...(options.alsoServices ?? [])];
   const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8');
   const ignored = dockerignoreMatcher(await readFile(join(repoRoot, '.dockerignore'), 'utf8'));
   const stages = parseDockerfile(dockerfile);
@@ -64,8 +71,13 @@ export async function buildImageLayout(options: BuildImageLayoutOptions): Promis
       });
     }
     if (keyword === 'RUN' && /^pnpm install\b/.test(text)) {
-      install = text;
-      const argv = shellWords(text);
+      install = args.replace(/--filter\s+"?([^"\s]*\$\{SERVICE\}[^"\s]*)"?/, (_whole, pattern: string) =>
+        allServices
+          .map((name) => `--filter "${substituteArgs(pattern, { ...buildArgs, SERVICE: name })}"`)
+          .join(' '),
+      );
+      install = substituteArgs(install, buildArgs);
+      const argv = shellWords(install);
       await run(argv[0] as string, argv.slice(1), {
         cwd: hostPath(depsRoot, depsWorkdir),
         env: { ...process.env, CI: 'true' },
@@ -88,15 +100,18 @@ export async function buildImageLayout(options: BuildImageLayoutOptions): Promis
     if (keyword === 'CMD') command = JSON.parse(text) as string[];
     if (keyword === 'HEALTHCHECK') healthcheck = JSON.parse(text.replace(/^.*?\bCMD\s+/, '')) as string[];
     if (keyword === 'COPY') {
-      const words = shellWords(text);
-      if (!words[0]?.startsWith('--from=deps')) throw new Error(`runtime COPY not from deps: ${text}`);
-      const paths = words.filter((word) => !word.startsWith('--'));
-      const [from, to] = [paths[0] as string, paths[1] as string];
-      await mkdir(hostPath(imageRoot, workdir), { recursive: true });
-      await cp(hostPath(depsRoot, from), hostPath(imageRoot, posix.resolve(workdir, to)), {
-        recursive: true,
-        verbatimSymlinks: true,
-      });
+      const perService = /\$\{?SERVICE\b/.test(args) ? allServices : [service];
+      for (const name of perService) {
+        const words = shellWords(substituteArgs(args, { ...buildArgs, SERVICE: name }));
+        if (!words[0]?.startsWith('--from=deps')) throw new Error(`runtime COPY not from deps: ${text}`);
+        const paths = words.filter((word) => !word.startsWith('--'));
+        const [from, to] = [paths[0] as string, paths[1] as string];
+        await mkdir(hostPath(imageRoot, workdir), { recursive: true });
+        await cp(hostPath(depsRoot, from), hostPath(imageRoot, posix.resolve(workdir, to)), {
+          recursive: true,
+          verbatimSymlinks: true,
+        });
+      }
     }
   }
   return { root: imageRoot, workdir: hostPath(imageRoot, workdir), command, env, install, healthcheck };
