@@ -43,7 +43,7 @@ export {
   OrderCreated,
   VisitAnomalyFlagged,
 } from './events/eldercare.ts';
-export { EligibilityDecided } from './events/eligibility.ts';
+export { EligibilityDecided, EnrolmentGapsChanged } from './events/eligibility.ts';
 export {
   HouseholdDissolved,
   HouseholdRecordRetracted,

@@ -24,7 +24,7 @@ import {
   OrderCreated,
   VisitAnomalyFlagged,
 } from './events/eldercare.ts';
-import { EligibilityDecided } from './events/eligibility.ts';
+import { EligibilityDecided, EnrolmentGapsChanged } from './events/eligibility.ts';
 import {
   HouseholdDissolved,
   HouseholdRecordRetracted,
@@ -97,6 +97,7 @@ const declared = [
   RiskFlagged,
   RiskCleared,
   EligibilityDecided,
+  EnrolmentGapsChanged,
   PolicyVersionPublished,
   AlertRaised,
   AlertAcknowledged,

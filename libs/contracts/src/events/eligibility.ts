@@ -1,6 +1,7 @@
 import { CloneType, type Static, Type } from '@sinclair/typebox';
 import { defineEvent } from '../define-event.ts';
 import {
+  AssistanceProgramme,
   CalendarDate,
   CommunityCode,
   closedObject,
@@ -72,3 +73,56 @@ export const EligibilityDecided = defineEvent({
   },
 });
 export type EligibilityDecided = Static<typeof EligibilityDecided.schema>;
+
+const EnrolmentGap = closedObject({
+  programme: AssistanceProgramme,
+  kind: stringEnum(['eligible-not-receiving', 'receiving-not-eligible'], {
+    description:
+      'eligible-not-receiving: the screening says eligible and the assistance system pays nothing; receiving-not-eligible: it pays, and the screening no longer says eligible',
+  }),
+  enrolmentId: Type.Optional(
+    CloneType(RecordId, { description: "the assistance system's case, when receiving" }),
+  ),
+  receivingMonthlyFen: CloneType(Fen, {
+    description: 'what the assistance system pays; 0 when not receiving',
+  }),
+  decidedMonthlyFen: CloneType(Fen, { description: 'what the screening decided; 0 when not eligible' }),
+});
+
+export const EnrolmentGapsChanged = defineEvent({
+  name: 'EnrolmentGapsChanged',
+  type: 'huimin.eligibility.enrolment-gaps.changed.v1',
+  version: 1,
+  topic: eligibilityHouseholdStream,
+  key: (p) => p.householdId,
+  schema: closedObject({
+    householdId: HouseholdId,
+    communityCode: CommunityCode,
+    asOfDate: CloneType(CalendarDate, { description: 'the date of the screening and enrolment compared' }),
+    decisionId: CloneType(RecordId, { description: 'the eligibility decision compared' }),
+    gaps: Type.Array(EnrolmentGap, {
+      maxItems: 10,
+      description: 'every gap the household has now; empty when screening and enrolment agree again',
+    }),
+    detectedAt: Instant,
+  }),
+  description:
+    "The household's screening and its enrolments in the assistance system disagree differently than before: the full list of gaps now (the latest per household is current), for proactive discovery.",
+  // The Wangs screen as a low-income edge household but the assistance system has no edge enrolment.
+  example: {
+    householdId: wangHousehold.householdId,
+    communityCode: wangHousehold.communityCode,
+    asOfDate: '2025-03-01',
+    decisionId: 'ED-20250301-004512',
+    gaps: [
+      {
+        programme: 'edge',
+        kind: 'eligible-not-receiving',
+        receivingMonthlyFen: 0,
+        decidedMonthlyFen: 0,
+      },
+    ],
+    detectedAt: '2025-03-01T00:00:03.201Z',
+  },
+});
+export type EnrolmentGapsChanged = Static<typeof EnrolmentGapsChanged.schema>;
