@@ -4,8 +4,10 @@ import { appendEvent, eventRecord } from '@huimin/kafka';
 import type pg from 'pg';
 import { type Decision, decide } from './domain/decide.ts';
 import { type Policy, policyOn } from './domain/policy.ts';
+import { refreshEnrolmentGaps } from './gaps.ts';
 import { armPolicySwitch } from './policy-switch.ts';
 import { loadFactsMany, loadPolicies } from './store/facts.ts';
+import { appendEventRecords } from './store/outbox.ts';
 
 export const SOURCE = '/huimin/eligibility';
 
@@ -134,36 +136,20 @@ export async function redecideMany(
       ),
     ],
   );
-  // One event per household here, so the order rows take within the statement does not matter.
-  // The records are built (and validated) by the kafka lib; they go into the outbox table the pg
-  // lib's migration creates in one statement rather than one appendEvent round trip each, which is
-  // what lets a policy switch re-decide a county in seconds. Same columns appendToOutbox writes.
-  const records = changed.map((c) =>
-    eventRecord(EligibilityDecided, decidedEvent(c.decision, c.decisionId, c.communityCode, now), {
-      source: SOURCE,
-      subject: c.decision.householdId,
-    }),
+  await appendEventRecords(
+    client,
+    changed.map((c) =>
+      eventRecord(EligibilityDecided, decidedEvent(c.decision, c.decisionId, c.communityCode, now), {
+        source: SOURCE,
+        subject: c.decision.householdId,
+      }),
+    ),
   );
-  await client.query(
-    `with appended as (
-       insert into outbox (id, topic, key, type, headers, payload)
-       select r.id, r.topic, r.key, r.type, r.headers, r.payload
-         from jsonb_to_recordset($1::jsonb) as r(id uuid, topic text, key text, type text, headers jsonb, payload jsonb)
-       returning seq
-     )
-     select count(*), pg_notify(current_schema() || '_outbox', '') from appended`,
-    [
-      JSON.stringify(
-        records.map((r) => ({
-          id: r.envelope.id,
-          topic: r.topic,
-          key: r.key,
-          type: r.envelope.type,
-          headers: r.headers,
-          payload: r.payload,
-        })),
-      ),
-    ],
+  // A changed screening may open or close a gap with what the assistance system pays.
+  await refreshEnrolmentGaps(
+    client,
+    changed.map((c) => c.decision.householdId),
+    now,
   );
   return changed.map((c) => c.decision.householdId);
 }

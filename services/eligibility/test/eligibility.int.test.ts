@@ -3,7 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { createTestIssuer, createTokenVerifier, type TestIssuer } from '@huimin/auth';
 import {
+  AssistanceEnrolmentChanged,
+  AssistanceEnrolmentRetracted,
   EligibilityDecided,
+  EnrolmentGapsChanged,
   HouseholdAssetsReported,
   HouseholdRegistered,
   HouseholdUpdated,
@@ -105,7 +108,9 @@ async function summary(): Promise<Record<string, string> | undefined> {
 }
 async function decisionsOnTopic(): Promise<Record<string, unknown>[]> {
   const records = await readRecords(env.kafka, EligibilityDecided.topic.name);
-  return records.filter((r) => r.key === householdId).map((r) => JSON.parse(r.value));
+  return records
+    .filter((r) => r.key === householdId && r.headers.ce_type === EligibilityDecided.type)
+    .map((r) => JSON.parse(r.value));
 }
 async function handled(eventId: string): Promise<void> {
   await waitUntil(
@@ -501,5 +506,72 @@ describe('gRPC EligibilityService', () => {
       client.close();
       await server.close();
     }
+  });
+});
+
+describe('screening against enrolment', () => {
+  async function gapsOnTopic(): Promise<EnrolmentGapsChanged[]> {
+    const records = await readRecords(env.kafka, EnrolmentGapsChanged.topic.name);
+    return records
+      .filter((r) => r.key === householdId && r.headers.ce_type === EnrolmentGapsChanged.type)
+      .map((r) => JSON.parse(r.value));
+  }
+  const dibaoGap = (e: EnrolmentGapsChanged | undefined) => e?.gaps.find((g) => g.programme === 'dibao');
+
+  it('publishes "eligible but not receiving", closes it on enrolment, ignores a late older change, reopens it on retraction', async () => {
+    // The household screens as dibao and the assistance system pays nothing. The gap opened with
+    // the first decision (135 yuan); a new amount alone does not announce it again.
+    await waitUntil(
+      async () => dibaoGap((await gapsOnTopic()).at(-1)) !== undefined,
+      'a dibao gap is published',
+    );
+    expect(dibaoGap((await gapsOnTopic()).at(-1))).toEqual({
+      programme: 'dibao',
+      kind: 'eligible-not-receiving',
+      receivingMonthlyFen: 0,
+      decidedMonthlyFen: 30_000,
+    });
+
+    const enrolled = await publisher.publish(
+      AssistanceEnrolmentChanged,
+      {
+        enrolmentId: 'DB-2025-0001',
+        householdId,
+        businessDate: '2025-07-01',
+        programme: 'dibao',
+        change: 'enrolled',
+        monthlyAmountFen: 30_000,
+      },
+      { source: '/test' },
+    );
+    await handled(enrolled.envelope.id);
+    await waitUntil(async () => dibaoGap((await gapsOnTopic()).at(-1)) === undefined, 'the dibao gap closes');
+    const afterEnrolment = (await gapsOnTopic()).length;
+
+    // An exit dated before the enrolment arrives late: the enrolment in force is unchanged.
+    const lateExit = await publisher.publish(
+      AssistanceEnrolmentChanged,
+      {
+        enrolmentId: 'DB-2025-0001',
+        householdId,
+        businessDate: '2025-06-01',
+        programme: 'dibao',
+        change: 'exited',
+        monthlyAmountFen: 0,
+      },
+      { source: '/test' },
+    );
+    await handled(lateExit.envelope.id);
+    const retracted = await publisher.publish(
+      AssistanceEnrolmentRetracted,
+      { enrolmentId: 'DB-2025-0001', householdId, businessDate: '2025-07-01', reason: 'entered-in-error' },
+      { source: '/test' },
+    );
+    await handled(retracted.envelope.id);
+    await waitUntil(async () => (await gapsOnTopic()).length > afterEnrolment, 'the gap reopens');
+    const all = await gapsOnTopic();
+    // Nothing was published for the late exit: the next event is the reopening after the retraction.
+    expect(all).toHaveLength(afterEnrolment + 1);
+    expect(dibaoGap(all.at(-1))?.kind).toBe('eligible-not-receiving');
   });
 });

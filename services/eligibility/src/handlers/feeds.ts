@@ -1,4 +1,6 @@
 import {
+  AssistanceEnrolmentChanged,
+  AssistanceEnrolmentRetracted,
   HouseholdAssetsReported,
   HouseholdDissolved,
   type HouseholdRegistered,
@@ -11,6 +13,7 @@ import {
 } from '@huimin/contracts';
 import { type EventHandler, on } from '@huimin/kafka';
 import type pg from 'pg';
+import { refreshEnrolmentGaps } from '../gaps.ts';
 import { redecide } from '../redecide.ts';
 
 async function snapshot(client: pg.ClientBase, h: HouseholdRegistered): Promise<boolean> {
@@ -96,6 +99,25 @@ export function feedHandlers(now: () => Date): EventHandler[] {
         [cleared.householdId, cleared.asOfDate],
       );
       await redecide(client, cleared.householdId, now(), envelope.type);
+    }),
+    // Who actually receives help. Every change is kept by its business date; a late, older change
+    // only adds history, the latest one in force decides.
+    on(AssistanceEnrolmentChanged, async (e, { client }) => {
+      await client.query(
+        `insert into enrolment_changes (enrolment_id, business_date, household_id, programme, change, monthly_fen)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (enrolment_id, business_date) do update set household_id = excluded.household_id,
+           programme = excluded.programme, change = excluded.change, monthly_fen = excluded.monthly_fen, retracted = false`,
+        [e.enrolmentId, e.businessDate, e.householdId, e.programme, e.change, e.monthlyAmountFen],
+      );
+      await refreshEnrolmentGaps(client, [e.householdId], now());
+    }),
+    on(AssistanceEnrolmentRetracted, async (r, { client }) => {
+      const result = await client.query(
+        'update enrolment_changes set retracted = true where enrolment_id = $1 and business_date = $2',
+        [r.enrolmentId, r.businessDate],
+      );
+      if (result.rowCount) await refreshEnrolmentGaps(client, [r.householdId], now());
     }),
   ];
 }
