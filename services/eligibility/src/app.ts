@@ -6,6 +6,7 @@ import {
   type TokenVerifier,
   userOf,
 } from '@huimin/auth';
+import { shanghaiDateOf } from '@huimin/contracts';
 import { AppError, createHttpServer, defineErrors, kitErrors, type Logger } from '@huimin/kit';
 import { withTransaction } from '@huimin/pg';
 import { type Static, Type } from '@sinclair/typebox';
@@ -64,23 +65,41 @@ export async function createApp(deps: {
 
   server.get('/v1/policies', { preHandler: [auth] }, async () => ({ policies: await loadPolicies(pool) }));
 
-  // A new version must start after every decided period: earlier dates would change decisions
-  // already made, which needs an explicit re-decision the API does not offer yet.
+  // Periods run from one version's date to the next, so they never overlap; two versions on one
+  // date are refused. A version dated today or earlier, or before the latest one, changes a
+  // period already decided: accepted only with `?redecide=true`, which re-decides every household
+  // at once (its switch is due in the past, so the scheduler fires it on its next tick).
   server.post(
     '/v1/policies',
-    { schema: { body: NewPolicy }, preHandler: [auth, requireRole('bureau-admin')] },
+    {
+      schema: { body: NewPolicy, querystring: Type.Object({ redecide: Type.Optional(Type.Boolean()) }) },
+      preHandler: [auth, requireRole('bureau-admin')],
+    },
     async (request, reply) => {
       const policy = request.body as Static<typeof NewPolicy> as Policy;
+      const { redecide } = request.query as { redecide?: boolean };
       await withTransaction(pool, async (client) => {
         await client.query(`select pg_advisory_xact_lock(hashtextextended('eligibility:policies', 0))`);
-        const { rows } = await client.query<{ latest: string | null }>(
-          `select to_char(max(effective_from), 'YYYY-MM-DD') as latest from policies`,
+        const { rows } = await client.query<{ latest: string | null; same_date: string | null }>(
+          `select to_char(max(effective_from), 'YYYY-MM-DD') as latest,
+                  max(policy_version) filter (where effective_from = $1) as same_date
+             from policies`,
+          [policy.effectiveFrom],
         );
         const latest = rows[0]?.latest;
-        if (latest && policy.effectiveFrom <= latest) {
+        if (rows[0]?.same_date)
           throw new AppError(
             'POLICY_CONFLICT',
-            `a new version must take effect after ${latest}, the latest version's date`,
+            `${rows[0].same_date} already takes effect on ${policy.effectiveFrom}`,
+          );
+        const today = shanghaiDateOf(now());
+        const changesDecided =
+          policy.effectiveFrom <= today ||
+          (latest !== null && latest !== undefined && policy.effectiveFrom <= latest);
+        if (changesDecided && !redecide) {
+          throw new AppError(
+            'POLICY_CONFLICT',
+            `a version taking effect on or before ${latest && latest > today ? latest : today} changes decided periods: add ?redecide=true to re-decide every household`,
           );
         }
         if (!(await publishPolicy(client, policy, now())))

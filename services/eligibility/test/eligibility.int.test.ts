@@ -328,6 +328,29 @@ describe('eligibility decides from the feeds', () => {
         payload: stale,
       });
       expect([conflict.statusCode, conflict.json().code]).toEqual([409, 'POLICY_CONFLICT']);
+      const sameDate = await server.inject({
+        method: 'POST',
+        url: '/v1/policies?redecide=true',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { ...stale, effectiveFrom: '2024-10-24' },
+      });
+      expect([sameDate.statusCode, sameDate.json().code]).toEqual([409, 'POLICY_CONFLICT']);
+      const amountless = await server.inject({
+        method: 'POST',
+        url: '/v1/policies',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { ...stale, effectiveFrom: '2025-09-01', dibaoStandardFen: 0 },
+      });
+      expect(amountless.statusCode).toBe(400);
+      // With an explicit re-decision the earlier version is accepted; the version in force today
+      // is still the 2024 one, so its switch (due in the past) will change nothing.
+      const explicit = await server.inject({
+        method: 'POST',
+        url: '/v1/policies?redecide=true',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: stale,
+      });
+      expect(explicit.statusCode).toBe(201);
       const next = {
         ...seedPolicies[3],
         policyVersion: 'taicang-2025-07-01',
@@ -349,7 +372,7 @@ describe('eligibility decides from the feeds', () => {
       });
       expect(created.statusCode).toBe(201);
       const announced = await readRecords(env.kafka, PolicyVersionPublished.topic.name, {
-        count: seedPolicies.length + 1,
+        count: seedPolicies.length + 2,
       });
       expect(announced.map((r) => r.key)).toContain('taicang-2025-07-01');
     } finally {
