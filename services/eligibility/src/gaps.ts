@@ -24,8 +24,9 @@ export async function refreshEnrolmentGaps(
     community_code: string;
     decision_id: string;
     decision: Decision;
+    dissolved: boolean;
   }>(
-    `select h.household_id, h.community_code, d.decision_id, d.decision
+    `select h.household_id, h.community_code, d.decision_id, d.decision, h.dissolved
        from households h
        join current_decisions c using (household_id)
        join decisions d on d.decision_id = c.decision_id
@@ -61,7 +62,20 @@ export async function refreshEnrolmentGaps(
   }
   const changed: { householdId: string; gaps: EnrolmentGap[]; event: EnrolmentGapsChanged }[] = [];
   for (const row of decided) {
-    const gaps = enrolmentGaps(row.decision, enrolmentsOf.get(row.household_id) ?? []);
+    const enrolments = enrolmentsOf.get(row.household_id) ?? [];
+    // A household that no longer exists (all members deceased, merged, moved away) qualifies for
+    // nothing: whatever is still paid to it is "receiving but no longer eligible".
+    const gaps = row.dissolved
+      ? enrolments.map(
+          (e): EnrolmentGap => ({
+            programme: e.programme,
+            kind: 'receiving-not-eligible',
+            enrolmentId: e.enrolmentId,
+            receivingMonthlyFen: e.monthlyFen,
+            decidedMonthlyFen: 0,
+          }),
+        )
+      : enrolmentGaps(row.decision, enrolments);
     // No gaps ever is not news; a gap closing is.
     if (sameGaps(before.get(row.household_id) ?? [], gaps)) continue;
     changed.push({

@@ -8,6 +8,7 @@ import {
   EligibilityDecided,
   EnrolmentGapsChanged,
   HouseholdAssetsReported,
+  HouseholdDissolved,
   HouseholdRegistered,
   HouseholdUpdated,
   MemberIncomeReported,
@@ -596,5 +597,42 @@ describe('screening against enrolment', () => {
     // Nothing was published for the late exit: the next event is the reopening after the retraction.
     expect(all).toHaveLength(afterEnrolment + 1);
     expect(dibaoGap(all.at(-1))?.kind).toBe('eligible-not-receiving');
+  });
+
+  it('a household whose last member died still paid tekun: receiving but no longer eligible', async () => {
+    const tekun = await publisher.publish(
+      AssistanceEnrolmentChanged,
+      {
+        enrolmentId: 'TK-2025-0009',
+        householdId,
+        businessDate: '2025-07-01',
+        programme: 'tekun-dispersed',
+        change: 'enrolled',
+        monthlyAmountFen: 146_300,
+        beneficiaryResidentIds: [head],
+      },
+      { source: '/test' },
+    );
+    await handled(tekun.envelope.id);
+    const dissolved = await publisher.publish(
+      HouseholdDissolved,
+      { householdId, businessDate: '2025-07-01', reason: 'all-members-deceased' },
+      { source: '/test' },
+    );
+    await handled(dissolved.envelope.id);
+    await waitUntil(
+      async () =>
+        (await gapsOnTopic()).at(-1)?.gaps.some((g) => g.kind === 'receiving-not-eligible') ?? false,
+      'the gap is published',
+    );
+    expect((await gapsOnTopic()).at(-1)?.gaps).toEqual([
+      {
+        programme: 'tekun-dispersed',
+        kind: 'receiving-not-eligible',
+        enrolmentId: 'TK-2025-0009',
+        receivingMonthlyFen: 146_300,
+        decidedMonthlyFen: 0,
+      },
+    ]);
   });
 });

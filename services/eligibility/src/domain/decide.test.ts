@@ -73,6 +73,22 @@ describe('dibao (低保): a household of 3 against 1,045 yuan per person (3,135 
     expect(status(household([300_000, 0]), 'dibao')).toBe('ineligible');
     expect(status(household([300_000, 0, 0]), 'dibao')).toBe('eligible');
   });
+
+  it('a death shrinks the household (the next snapshot lists two): 3,000 yuan is then above 2 × 1,045', () => {
+    const three = household([300_000, 0, 0]);
+    expect(decide(three, p2024, asOf).programmes[0]).toMatchObject({
+      status: 'eligible',
+      monthlyAmountFen: 13_500,
+    });
+    const afterDeath = { ...three, members: three.members.slice(0, 2) };
+    expect(decide(afterDeath, p2024, asOf).programmes[0]).toMatchObject({
+      status: 'ineligible',
+      monthlyAmountFen: 0,
+      checks: expect.arrayContaining([
+        { code: 'INCOME_BELOW_STANDARD', passed: false, actual: 300_000, threshold: 209_000 },
+      ]),
+    });
+  });
 });
 
 describe('low-income edge (低保边缘): at or above the standard, below 1.5 × it', () => {

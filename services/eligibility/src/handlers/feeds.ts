@@ -48,10 +48,11 @@ export function feedHandlers(now: () => Date): EventHandler[] {
       if (await snapshot(client, h)) await redecide(client, h.householdId, now(), envelope.type);
     }),
     on(HouseholdDissolved, async (e, { client }) => {
-      await client.query(
+      const result = await client.query(
         'update households set dissolved = true where household_id = $1 and business_date <= $2',
         [e.householdId, e.businessDate],
       );
+      if (result.rowCount) await refreshEnrolmentGaps(client, [e.householdId], now());
     }),
     on(MemberIncomeReported, async (r, { client, envelope }) => {
       const monthly = r.incomes.reduce((sum, i) => sum + i.monthlyFen, 0);
