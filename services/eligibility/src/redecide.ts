@@ -85,7 +85,7 @@ export async function redecideMany(
   const asOf = shanghaiDateOf(now);
   const policy = policyOn(policies ?? (await loadPolicies(client)), asOf);
   if (!policy) return [];
-  const known = await loadFactsMany(client, ids);
+  const known = await loadFactsMany(client, ids, asOf);
   const { rows: current } = await client.query<{ household_id: string; summary: Record<string, string> }>(
     'select household_id, summary from current_decisions where household_id = any($1::text[])',
     [ids],

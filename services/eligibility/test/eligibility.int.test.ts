@@ -5,6 +5,8 @@ import { createTestIssuer, createTokenVerifier, type TestIssuer } from '@huimin/
 import {
   AssistanceEnrolmentChanged,
   AssistanceEnrolmentRetracted,
+  DisabilityCertificationRetracted,
+  DisabilityCertified,
   EligibilityDecided,
   EnrolmentGapsChanged,
   HouseholdAssetsReported,
@@ -634,5 +636,53 @@ describe('screening against enrolment', () => {
         decidedMonthlyFen: 0,
       },
     ]);
+  });
+});
+
+describe('the disability certification feed', () => {
+  it('a certification keyed by person re-decides the household they live in; its retraction undoes it', async () => {
+    const other = {
+      ...structuredClone(household),
+      householdId: 'HH-320585100001-0108',
+      members: household.members.map(({ disability: _none, ...m }) => m),
+    };
+    const person = other.members.at(-1)?.residentId ?? '';
+    const registered = await publisher.publish(HouseholdRegistered, other, { source: '/test' });
+    await handled(registered.envelope.id);
+    const nursing = async () =>
+      (
+        await env.pool.query('select summary from current_decisions where household_id = $1', [
+          other.householdId,
+        ])
+      ).rows[0]?.summary?.['disability-nursing'];
+    expect(await nursing()).toBe('ineligible:0');
+
+    // Grade 1 (severe): the nursing subsidy, 100 yuan a month (placeholder) for one member.
+    const certified = await publisher.publish(
+      DisabilityCertified,
+      {
+        residentId: person,
+        businessDate: '2025-05-01',
+        grade: 1,
+        category: 'physical',
+        certificateNo: `${person}41`,
+      },
+      { source: '/test' },
+    );
+    await handled(certified.envelope.id);
+    expect(await nursing()).toBe('eligible:10000');
+
+    const retracted = await publisher.publish(
+      DisabilityCertificationRetracted,
+      {
+        residentId: person,
+        certificateNo: `${person}41`,
+        businessDate: '2025-05-01',
+        reason: 'entered-in-error',
+      },
+      { source: '/test' },
+    );
+    await handled(retracted.envelope.id);
+    expect(await nursing()).toBe('ineligible:0');
   });
 });

@@ -1,6 +1,8 @@
 import {
   AssistanceEnrolmentChanged,
   AssistanceEnrolmentRetracted,
+  DisabilityCertificationRetracted,
+  DisabilityCertified,
   HouseholdAssetsReported,
   HouseholdDissolved,
   type HouseholdRegistered,
@@ -14,7 +16,7 @@ import {
 import { type EventHandler, on } from '@huimin/kafka';
 import type pg from 'pg';
 import { refreshEnrolmentGaps } from '../gaps.ts';
-import { redecide } from '../redecide.ts';
+import { redecide, redecideMany } from '../redecide.ts';
 
 async function snapshot(client: pg.ClientBase, h: HouseholdRegistered): Promise<boolean> {
   const members = h.members.map((m) => ({
@@ -37,6 +39,15 @@ async function snapshot(client: pg.ClientBase, h: HouseholdRegistered): Promise<
     [h.householdId, h.communityCode, JSON.stringify(members), JSON.stringify(supporters), h.businessDate],
   );
   return result.rowCount === 1;
+}
+
+/** The households a person is a member of (a feed keyed by person names no household). */
+async function householdsOf(client: pg.ClientBase, residentId: string): Promise<string[]> {
+  const { rows } = await client.query<{ household_id: string }>(
+    `select household_id from households where members @> jsonb_build_array(jsonb_build_object('residentId', $1::text))`,
+    [residentId],
+  );
+  return rows.map((r) => r.household_id);
 }
 
 export function feedHandlers(now: () => Date): EventHandler[] {
@@ -119,6 +130,24 @@ export function feedHandlers(now: () => Date): EventHandler[] {
         [r.enrolmentId, r.businessDate],
       );
       if (result.rowCount) await refreshEnrolmentGaps(client, [r.householdId], now());
+    }),
+    on(DisabilityCertified, async (c, { client, envelope }) => {
+      await client.query(
+        `insert into disability_certifications (resident_id, business_date, grade, category, valid_until)
+         values ($1, $2, $3, $4, $5)
+         on conflict (resident_id, business_date) do update set grade = excluded.grade, category = excluded.category,
+           valid_until = excluded.valid_until, retracted = false`,
+        [c.residentId, c.businessDate, c.grade, c.category, c.validUntil ?? null],
+      );
+      await redecideMany(client, await householdsOf(client, c.residentId), now(), envelope.type);
+    }),
+    on(DisabilityCertificationRetracted, async (r, { client, envelope }) => {
+      const result = await client.query(
+        'update disability_certifications set retracted = true where resident_id = $1 and business_date = $2',
+        [r.residentId, r.businessDate],
+      );
+      if (result.rowCount)
+        await redecideMany(client, await householdsOf(client, r.residentId), now(), envelope.type);
     }),
   ];
 }

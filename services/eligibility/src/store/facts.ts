@@ -14,6 +14,7 @@ interface StoredMember {
 export async function loadFactsMany(
   client: pg.ClientBase,
   householdIds: readonly string[],
+  asOf: string,
 ): Promise<{ facts: HouseholdFacts; communityCode: string }[]> {
   const ids = [...householdIds];
   const { rows: households } = await client.query<{
@@ -53,6 +54,18 @@ export async function loadFactsMany(
     [ids],
   );
   const spendingOf = new Map(spending.map((s) => [s.household_id, Number(s.out_of_pocket_fen)]));
+  // The certification feed is the authority on disability; the snapshot's field is the fallback.
+  const residentIds = households.flatMap((h) => h.members.map((m) => m.residentId));
+  const { rows: certified } = await client.query<{ resident_id: string; grade: number; category: string }>(
+    `select distinct on (resident_id) resident_id, grade, category
+       from disability_certifications
+      where resident_id = any($1::text[]) and not retracted and (valid_until is null or valid_until >= $2)
+      order by resident_id, business_date desc`,
+    [residentIds, asOf],
+  );
+  const certificationOf = new Map(
+    certified.map((c) => [c.resident_id, { grade: c.grade, category: c.category }]),
+  );
   return households.map((household) => {
     const asset = assetsOf.get(household.household_id);
     return {
@@ -61,6 +74,7 @@ export async function loadFactsMany(
         householdId: household.household_id,
         members: household.members.map((m) => ({
           ...m,
+          ...(certificationOf.has(m.residentId) ? { disability: certificationOf.get(m.residentId) } : {}),
           monthlyIncomeFen: incomeOf.get(`${household.household_id}/${m.residentId}`) ?? 0,
           hasAbleSupporter: household.supporters.some(
             (s) => s.supportsResidentId === m.residentId && s.canSupport,
