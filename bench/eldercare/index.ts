@@ -254,7 +254,9 @@ try {
 
   // Written after every simulated day, so a run cut short still leaves an honest, labelled result.
   async function writeResult(completedDays: number, monthSeconds: number, drainSeconds?: number) {
-    const { rows: pgVersion } = await pool.query<{ v: string }>('show server_version');
+    const { rows: pgVersion } = await pool.query<{ v: string }>(
+      "select current_setting('server_version') as v",
+    );
     const { rows: negative } = await pool.query<{ n: string }>(
       'select count(*) as n from quotas where used_fen > entitled_fen or used_fen < 0',
     );
