@@ -300,6 +300,24 @@ async function main(): Promise<void> {
   say('dev stack ready');
   const ingest = services.find((s) => s.name === 'ingest');
   if (simulate && ingest?.port) startSimulator(ingest.port);
+  const eldercare = services.find((s) => s.name === 'eldercare');
+  const identity = services.find((s) => s.name === 'identity');
+  if (simulate && eldercare?.port && identity?.port) {
+    const orders = join(eldercare.dir, 'src', 'cli', 'simulate-orders.ts');
+    start(
+      'orders',
+      [
+        orders,
+        '--url',
+        `http://127.0.0.1:${eldercare.port}`,
+        '--identity',
+        `http://127.0.0.1:${identity.port}`,
+      ],
+      root,
+      {},
+      { critical: false },
+    );
+  }
   const charity = services.find((s) => s.name === 'charity');
   if (simulate && charity?.port) {
     const donations = join(charity.dir, 'src', 'cli', 'simulate-donations.ts');
