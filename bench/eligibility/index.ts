@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EligibilityDecided, syntheticResidentId, topics } from '@huimin/contracts';
+import { EligibilityDecided, EnrolmentGapsChanged, syntheticResidentId, topics } from '@huimin/contracts';
 import { startBroker } from '@huimin/embedded-kafka';
 import {
   createKafkaClient,
@@ -170,6 +170,8 @@ const newStandard: Policy = {
 };
 await withTransaction(pool, (client) => publishPolicy(client, newStandard, now()));
 await relay.drain();
+const seqBefore =
+  (await pool.query<{ s: string }>('select coalesce(max(seq), 0) as s from outbox')).rows[0]?.s ?? '0';
 const decidedBefore =
   (await pool.query<{ n: number }>('select count(*)::int as n from decisions')).rows[0]?.n ?? 0;
 clock = new Date('2025-06-30T16:00:00Z');
@@ -217,6 +219,13 @@ const onTopic =
       [EligibilityDecided.type],
     )
   ).rows[0]?.n ?? 0;
+const gapEvents =
+  (
+    await pool.query<{ n: number }>(
+      `select count(*)::int as n from outbox where type = $1 and sent_at is not null and seq > $2`,
+      [EnrolmentGapsChanged.type, seqBefore],
+    )
+  ).rows[0]?.n ?? 0;
 progress(
   `switch: ${decided} decided, ${changed} changed in ${decidedSeconds.toFixed(1)} s; published by ${publishedSeconds.toFixed(1)} s`,
 );
@@ -246,6 +255,8 @@ const result = {
     households: HOUSEHOLDS,
     members: members + elders,
     pageSize: PAGE,
+    process:
+      'one process: the embedded broker, the relay and the re-decision share it (peak RSS covers all three)',
     change:
       'dibao standard 1,045 → 1,100 yuan per person per month, effective 2025-07-01 00:00 Asia/Shanghai',
     ...(HOUSEHOLDS === 200_000
@@ -259,6 +270,7 @@ const result = {
     decisionsChanged: changed,
     decisionsRecorded: newDecisions,
     eventsPublished: onTopic,
+    enrolmentGapEventsPublished: gapEvents,
     decideSeconds: Number(decidedSeconds.toFixed(1)),
     decideAndPublishSeconds: Number(publishedSeconds.toFixed(1)),
     householdsPerSecond: Math.round(decided / decidedSeconds),
