@@ -69,6 +69,7 @@ export async function reassess(
       0,
       100,
     );
+    const amounts = new Map(assessment.contributingClaims.map((c) => [c.claimId, c]));
     await appendEvent(
       client,
       RiskFlagged,
@@ -93,7 +94,21 @@ export async function reassess(
               perCapitaMonthlyIncomeBeforeFen: assessment.perCapitaMonthlyIncomeBeforeFen,
               perCapitaMonthlyIncomeAfterFen: assessment.perCapitaMonthlyIncomeAfterFen ?? 0,
             }),
+        ...(assessment.outOfPocketCapacityShareBp === undefined
+          ? {}
+          : { outOfPocketCapacityShareBp: assessment.outOfPocketCapacityShareBp }),
+        thresholds: {
+          watchRatioBp: policy.riskWatchRatioBp,
+          catastrophicRatioBp: policy.riskCatastrophicRatioBp,
+          capacityToPayRatioBp: policy.riskCapacityToPayRatioBp,
+          dibaoStandardFen: policy.dibaoStandardFen,
+          majorIllnessClaimFen: policy.majorIllnessClaimFen,
+        },
         triggeringClaimIds: triggering,
+        contributingClaims: triggering.flatMap((claimId) => {
+          const claim = amounts.get(claimId);
+          return claim ? [claim] : [];
+        }),
         policyVersion: policy.policyVersion,
         flaggedAt: now.toISOString(),
       },

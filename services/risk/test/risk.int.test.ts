@@ -186,6 +186,24 @@ describe('risk joins claims with households', () => {
       outOfPocketShareBp: 2638,
     });
     expect(catastrophic?.triggeringClaimIds).toEqual(['C-B', 'C-A']);
+    // Every ratio with the threshold it is held against, and the claims with their amounts:
+    // capacity to pay 72,000 − 1,045 × 3 × 12 = 34,380 yuan; 19,000 is 55.26% of it.
+    expect(catastrophic).toMatchObject({
+      capacityToPayFen: 3_438_000,
+      outOfPocketCapacityShareBp: 5526,
+      perCapitaMonthlyIncomeBeforeFen: 200_000,
+      perCapitaMonthlyIncomeAfterFen: 147_222,
+      thresholds: {
+        watchRatioBp: 1_000,
+        catastrophicRatioBp: 2_500,
+        capacityToPayRatioBp: 4_000,
+        dibaoStandardFen: 104_500,
+      },
+      contributingClaims: [
+        { claimId: 'C-B', outOfPocketFen: 1_100_000 },
+        { claimId: 'C-A', outOfPocketFen: 800_000 },
+      ],
+    });
 
     // A correction lowers B to 1,000 yuan: 12.5%, still a risk but no new (lower) flag.
     await publisher.publish(

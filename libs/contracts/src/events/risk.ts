@@ -18,6 +18,26 @@ const RiskLevel = stringEnum(['watch', 'catastrophic', 'severe', 'major-illness'
     'watch: OOP > 10% of income; catastrophic: > 25%, or ≥ 40% of capacity to pay; severe: per-capita income after OOP below the dibao standard; major-illness: one very large claim, no income data needed',
 });
 
+const RiskThresholds = closedObject({
+  watchRatioBp: Type.Integer({ minimum: 0, description: 'watch: OOP strictly above this share of income' }),
+  catastrophicRatioBp: Type.Integer({
+    minimum: 0,
+    description: 'catastrophic: OOP strictly above this share of income',
+  }),
+  capacityToPayRatioBp: Type.Integer({
+    minimum: 0,
+    description: 'catastrophic: OOP at or above this share of capacity to pay',
+  }),
+  dibaoStandardFen: CloneType(Fen, { description: 'severe: per-capita monthly income after OOP below this' }),
+  majorIllnessClaimFen: CloneType(Fen, { description: 'major-illness: one claim’s OOP above this' }),
+});
+
+const ContributingClaim = closedObject({
+  claimId: RecordId,
+  dateOfCare: CalendarDate,
+  outOfPocketFen: Fen,
+});
+
 export const RiskFlagged = defineEvent({
   name: 'RiskFlagged',
   type: 'huimin.risk.flagged.v1',
@@ -52,7 +72,25 @@ export const RiskFlagged = defineEvent({
     perCapitaMonthlyIncomeAfterFen: Type.Optional(
       CloneType(Fen, { description: 'for severe: after out of pocket, 0 when negative' }),
     ),
+    outOfPocketCapacityShareBp: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'out of pocket as basis points of capacity to pay; absent when capacity is 0',
+      }),
+    ),
+    thresholds: Type.Optional(
+      CloneType(RiskThresholds, {
+        description: 'the yardsticks of policyVersion each ratio is held against',
+      }),
+    ),
     triggeringClaimIds: Type.Array(RecordId, { minItems: 1, maxItems: 100 }),
+    contributingClaims: Type.Optional(
+      Type.Array(ContributingClaim, {
+        minItems: 1,
+        maxItems: 100,
+        description: 'the triggering claims with their out of pocket, largest first',
+      }),
+    ),
     policyVersion: Type.String({
       minLength: 1,
       maxLength: 64,
@@ -79,7 +117,19 @@ export const RiskFlagged = defineEvent({
     capacityToPayFen: 450_000,
     perCapitaMonthlyIncomeBeforeFen: 117_000,
     perCapitaMonthlyIncomeAfterFen: 64_222,
+    outOfPocketCapacityShareBp: 42_222,
+    thresholds: {
+      watchRatioBp: 1_000,
+      catastrophicRatioBp: 2_500,
+      capacityToPayRatioBp: 4_000,
+      dibaoStandardFen: 104_500,
+      majorIllnessClaimFen: 5_000_000,
+    },
     triggeringClaimIds: ['YB320585-2024-000933120', 'YB320585-2025-000187456'],
+    contributingClaims: [
+      { claimId: 'YB320585-2024-000933120', dateOfCare: '2024-11-20', outOfPocketFen: 1_400_000 },
+      { claimId: 'YB320585-2025-000187456', dateOfCare: '2025-02-10', outOfPocketFen: 500_000 },
+    ],
     policyVersion: 'risk-2024-10-24',
     flaggedAt: '2025-03-03T02:00:04.512Z',
   },

@@ -11,6 +11,7 @@ const assessment = (level: RiskAssessment['level'], oop = 100, major: string[] =
   level,
   capacityToPayFen: 0,
   contributingClaimIds: ['C1'],
+  contributingClaims: [{ claimId: 'C1', dateOfCare: '2026-01-15', outOfPocketFen: oop }],
   majorIllnessClaimIds: major,
 });
 

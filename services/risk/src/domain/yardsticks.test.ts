@@ -36,6 +36,8 @@ describe('the yardsticks', () => {
     expect(result.outOfPocketShareBp).toBe(2638);
     // 72,000 − 1,045 × 3 × 12 = 34,380 yuan capacity to pay; 19,000 is 55% of it.
     expect(result.capacityToPayFen).toBe(3_438_000);
+    expect(result.outOfPocketCapacityShareBp).toBe(5526);
+    expect(result.contributingClaims.map((c) => c.outOfPocketFen)).toEqual([1_200_000, 700_000]);
     expect(result.perCapitaMonthlyIncomeAfterFen).toBe(147_222);
   });
 

@@ -34,10 +34,14 @@ export interface RiskAssessment {
   /** Out of pocket as basis points of annual income (rounded down); absent when income is 0 or unknown. */
   outOfPocketShareBp?: number;
   capacityToPayFen: number;
+  /** Out of pocket as basis points of capacity to pay (rounded down); absent when capacity is 0. */
+  outOfPocketCapacityShareBp?: number;
   perCapitaMonthlyIncomeBeforeFen?: number;
   perCapitaMonthlyIncomeAfterFen?: number;
   /** Claims in the window, largest out of pocket first. */
   contributingClaimIds: string[];
+  /** The same claims with their date of care and out of pocket. */
+  contributingClaims: { claimId: string; dateOfCare: string; outOfPocketFen: number }[];
   /** Claims in the window whose own out of pocket is above the 大病 amount. */
   majorIllnessClaimIds: string[];
 }
@@ -81,6 +85,9 @@ export function assess(input: {
     level: null,
     capacityToPayFen: income === null ? 0 : Math.max(0, income - subsistence),
     contributingClaimIds: ranked.filter((c) => outOfPocket(c) > 0).map((c) => c.claimId),
+    contributingClaims: ranked
+      .filter((c) => outOfPocket(c) > 0)
+      .map((c) => ({ claimId: c.claimId, dateOfCare: c.dateOfCare, outOfPocketFen: outOfPocket(c) })),
     majorIllnessClaimIds: ranked
       .filter((c) => outOfPocket(c) > policy.majorIllnessClaimFen)
       .map((c) => c.claimId),
@@ -88,6 +95,8 @@ export function assess(input: {
   if (income === null || oop === 0) return assessment;
 
   if (income > 0) assessment.outOfPocketShareBp = Math.floor((oop * 10_000) / income);
+  if (assessment.capacityToPayFen > 0)
+    assessment.outOfPocketCapacityShareBp = Math.floor((oop * 10_000) / assessment.capacityToPayFen);
   assessment.perCapitaMonthlyIncomeBeforeFen = Math.floor(income / 12 / size);
   assessment.perCapitaMonthlyIncomeAfterFen = Math.max(0, Math.floor((income - oop) / 12 / size));
 
