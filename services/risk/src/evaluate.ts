@@ -54,6 +54,7 @@ export async function reassess(
           level: change.level,
           asOfDate: asOf,
           reason: facts.dissolved ? 'household-dissolved' : (cause ?? change.reason),
+          outOfPocketFen: assessment.outOfPocketFen,
           clearedAt: now.toISOString(),
         },
         { source: SOURCE, subject: householdId },

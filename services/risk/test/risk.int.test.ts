@@ -239,7 +239,8 @@ describe('risk joins claims with households', () => {
       [RiskCleared.type, 'catastrophic'],
     ]);
     // Reversing A leaves 1,000 yuan (1.4%): below every threshold, because a claim was reversed.
-    expect(events[2]).toMatchObject({ reason: 'claim-reversed', householdId });
+    // The clear still carries what is left in the window, for eligibility's rigid-spending check.
+    expect(events[2]).toMatchObject({ reason: 'claim-reversed', householdId, outOfPocketFen: 100_000 });
     // Let anything still in flight land: exactly three events, no repeats.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await endOffset(RiskFlagged.topic.name)).toBe(3);

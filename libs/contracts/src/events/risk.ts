@@ -166,6 +166,11 @@ export const RiskCleared = defineEvent({
       'claim-reversed',
       'household-dissolved',
     ]),
+    outOfPocketFen: Type.Optional(
+      CloneType(Fen, {
+        description: 'out of pocket still in the 12-month window when cleared (rigid spending reads it)',
+      }),
+    ),
     clearedAt: Instant,
   }),
   description:
@@ -178,6 +183,7 @@ export const RiskCleared = defineEvent({
     // The care of 2025-02-11 leaves the window (asOf − 12 months, asOf] on 2026-02-11.
     asOfDate: '2026-02-11',
     reason: 'left-window',
+    outOfPocketFen: 500_000,
     clearedAt: '2026-02-10T16:00:02.118Z',
   },
 });
