@@ -106,9 +106,10 @@ export function feedHandlers(now: () => Date): EventHandler[] {
       await redecide(client, flag.householdId, now(), envelope.type);
     }),
     on(RiskCleared, async (cleared, { client, envelope }) => {
+      // A clearing reports what is still in the window when risk knows it; older producers do not (0).
       await client.query(
-        'update medical_spending set out_of_pocket_fen = 0, as_of = $2 where household_id = $1 and as_of <= $2',
-        [cleared.householdId, cleared.asOfDate],
+        'update medical_spending set out_of_pocket_fen = $3, as_of = $2 where household_id = $1 and as_of <= $2',
+        [cleared.householdId, cleared.asOfDate, cleared.outOfPocketFen ?? 0],
       );
       await redecide(client, cleared.householdId, now(), envelope.type);
     }),
