@@ -32,14 +32,23 @@ export function serviceTokenPayload(): JWTPayload {
 /** Builds a signed token; `sub` is the user id or the service name. */
 export async function signToken(
   payload: JWTPayload,
-  options: { subject: string; issuer: string; key: CryptoKey; kid: string; ttlSeconds: number; now?: Date },
+  options: {
+    subject: string;
+    issuer: string;
+    key: CryptoKey;
+    kid: string;
+    ttlSeconds: number;
+    now?: Date;
+    /** Default `huimin`. */
+    audience?: string;
+  },
 ): Promise<string> {
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'EdDSA', kid: options.kid, typ: 'JWT' })
     .setSubject(options.subject)
     .setIssuer(options.issuer)
-    .setAudience(AUDIENCE)
+    .setAudience(options.audience ?? AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + options.ttlSeconds)
     .setJti(crypto.randomUUID())

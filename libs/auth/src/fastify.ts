@@ -1,6 +1,12 @@
 import { AppError } from '@huimin/kit';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Principal, Role, ServicePrincipal, UserPrincipal } from './principal.ts';
+import {
+  hasRole,
+  type Principal,
+  type Role,
+  type ServicePrincipal,
+  type UserPrincipal,
+} from './principal.ts';
 import { AuthError, bearerToken, type TokenVerifier } from './verifier.ts';
 
 declare module 'fastify' {
@@ -30,7 +36,7 @@ export function requireRole(...allowed: Role[]): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest) => {
     const principal = request.principal;
     if (!principal) throw new AppError('UNAUTHENTICATED', 'a bearer token is required');
-    if (principal.kind !== 'user' || !allowed.includes(principal.role)) {
+    if (!hasRole(principal, ...allowed)) {
       throw new AppError('FORBIDDEN', 'your role may not do this');
     }
   };

@@ -1,6 +1,7 @@
-// Masks for personal data on display, the same everywhere (320585********123X needs the role).
+// Masks for personal data on display: the kit's, so logs and API responses mask alike.
 export { maskName, maskPhone, maskResidentId } from '@huimin/kit';
 export { auditRead, type RecordRead, recordRead } from './audit.ts';
+export { type AuthConfig, authEnv, trustedIssuersFrom, verifierFromConfig } from './auth-env.ts';
 export {
   AUDIENCE,
   principalOf,
@@ -11,6 +12,7 @@ export {
 } from './claims.ts';
 export { authenticate, requireRole, requireService, serviceOf, userOf } from './fastify.ts';
 export {
+  hasRole,
   inJurisdiction,
   isRole,
   type Principal,
@@ -19,6 +21,7 @@ export {
   type ServicePrincipal,
   type UserPrincipal,
 } from './principal.ts';
+export { checkServiceCall, type ServiceCallCheck } from './service-call.ts';
 export {
   createServiceTokenClient,
   devServiceCredentials,
@@ -31,5 +34,6 @@ export {
   bearerToken,
   createTokenVerifier,
   type TokenVerifier,
+  type TokenVerifierOptions,
   type TrustedIssuer,
 } from './verifier.ts';

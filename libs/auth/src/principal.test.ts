@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inJurisdiction, type UserPrincipal } from './principal.ts';
+import { hasRole, inJurisdiction, type UserPrincipal } from './principal.ts';
 
 // Two towns of Taicang: 娄东街道 (320585001) with 常胜社区 and 府南社区, 陆渡街道 (320585002).
 const CHANGSHENG = '320585001001';
@@ -51,4 +51,13 @@ describe('inJurisdiction', () => {
       expect(inJurisdiction(principal, code)).toBe(expected);
     });
   }
+});
+
+describe('hasRole', () => {
+  it('holds for a person with one of the roles, never for a service or nobody', () => {
+    expect(hasRole(person('auditor', ['320585']), 'auditor', 'bureau-admin')).toBe(true);
+    expect(hasRole(person('case-handler', [CHANGSHENG]), 'auditor')).toBe(false);
+    expect(hasRole({ kind: 'service', service: 'discovery' }, 'auditor')).toBe(false);
+    expect(hasRole(undefined, 'auditor')).toBe(false);
+  });
 });

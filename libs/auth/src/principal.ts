@@ -21,8 +21,10 @@ export interface UserPrincipal {
   userId: string;
   role: Role;
   /**
-   * Division codes the person covers: communities for a case handler, a town for a supervisor,
-   * the county for the bureau's admins and auditors. Empty for provider staff.
+   * Division codes the person covers: communities for a case handler (plus, while a colleague is
+   * on leave, the communities they stand in for), a town for a supervisor, a town or the county
+   * for a charity approver, the county for the bureau's admins and auditors. Provider staff cover
+   * no territory (empty): they act on their provider's orders only.
    */
   jurisdictions: string[];
   /** The eldercare provider organisation a provider's staff member works for. */
@@ -38,10 +40,16 @@ export interface ServicePrincipal {
 export type Principal = UserPrincipal | ServicePrincipal;
 
 /**
- * Whether a person may see and act on what lies at `code` (a community, a town, or the county).
- * A handler covers their communities, a supervisor every community of their town, the bureau the
- * whole county. Provider staff cover no territory: they act on their provider's orders only.
+ * Whether a person may see and act on what lies at `code` (a community, a town, or the county),
+ * by the platform's division-code table. A handler covers their communities (not the town around
+ * them), a supervisor every community of their town, the bureau the whole county. A code missing
+ * from the table is inside nobody's jurisdiction.
  */
 export function inJurisdiction(principal: UserPrincipal, code: string): boolean {
   return principal.jurisdictions.some((covered) => isWithin(code, covered));
+}
+
+/** Whether the principal is a person holding one of the roles (a service holds none). */
+export function hasRole(principal: Principal | undefined, ...allowed: Role[]): principal is UserPrincipal {
+  return principal?.kind === 'user' && allowed.includes(principal.role);
 }

@@ -8,7 +8,7 @@ export interface TestIssuer {
   jwksUrl: string;
   /** A person's access token (default lifetime 10 minutes). */
   userToken(claims: UserClaims, options?: { ttlSeconds?: number; now?: Date }): Promise<string>;
-  serviceToken(service: string, options?: { ttlSeconds?: number }): Promise<string>;
+  serviceToken(service: string, options?: { ttlSeconds?: number; now?: Date }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +51,7 @@ export async function createTestIssuer(): Promise<TestIssuer> {
         key: privateKey,
         kid,
         ttlSeconds: options.ttlSeconds ?? 600,
+        ...(options.now ? { now: options.now } : {}),
       }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -4,6 +4,7 @@ import {
   decodeJwt,
   errors,
   type JSONWebKeySet,
+  type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
 import { AUDIENCE, principalOf } from './claims.ts';
@@ -14,8 +15,11 @@ export interface TrustedIssuer {
   issuer: string;
   /** Where its signing keys are published; fetched and cached (refetched on an unknown `kid`). */
   jwksUrl?: string;
-  /** Keys given directly (tests, air-gapped setups). */
-  jwks?: JSONWebKeySet;
+  /**
+   * Keys given directly (tests, air-gapped setups), or a function returning the current set
+   * (identity verifying its own tokens while its keys rotate).
+   */
+  jwks?: JSONWebKeySet | (() => JSONWebKeySet | Promise<JSONWebKeySet>);
 }
 
 export type AuthFailure =
@@ -41,23 +45,31 @@ export interface TokenVerifier {
   verifyService(token: string | undefined): Promise<ServicePrincipal>;
 }
 
+export interface TokenVerifierOptions {
+  issuers: readonly TrustedIssuer[];
+  /** The `aud` every token must carry; `huimin` unless a deployment names itself otherwise. */
+  audience?: string;
+  /** Signature algorithms accepted; EdDSA (identity) and ES256 (common for OIDC providers). */
+  algorithms?: readonly string[];
+  clockToleranceSeconds?: number;
+  /** The verifier's clock; tests move it instead of waiting for tokens to expire. */
+  now?: () => Date;
+}
+
 /**
  * Verifies Huimin access tokens locally: the signature against the issuer's published keys, the
  * issuer against the configured list (a token from anyone else is refused before any key is
- * fetched), audience `huimin`, expiry with 30 s of clock skew, and the claims.
+ * fetched), the audience, expiry with 30 s of clock skew, and the claims.
  */
-export function createTokenVerifier(options: {
-  issuers: readonly TrustedIssuer[];
-  clockToleranceSeconds?: number;
-}): TokenVerifier {
-  type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
-  const keySets = new Map<string, KeySet>();
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  if (options.issuers.length === 0) throw new Error('a token verifier needs at least one trusted issuer');
+  const keySets = new Map<string, JWTVerifyGetKey>();
   for (const trusted of options.issuers) {
-    if (trusted.jwks) keySets.set(trusted.issuer, createLocalJWKSet(trusted.jwks));
-    else if (trusted.jwksUrl)
-      keySets.set(trusted.issuer, createRemoteJWKSet(new URL(trusted.jwksUrl), { cooldownDuration: 5_000 }));
-    else throw new Error(`issuer ${trusted.issuer}: give jwksUrl or jwks`);
+    if (keySets.has(trusted.issuer)) throw new Error(`issuer ${trusted.issuer} is configured twice`);
+    keySets.set(trusted.issuer, keyResolver(trusted));
   }
+  const audience = options.audience ?? AUDIENCE;
+  const algorithms = [...(options.algorithms ?? ['EdDSA', 'ES256'])];
 
   async function verify(token: string | undefined): Promise<Principal> {
     if (!token) throw new AuthError('MISSING_TOKEN', 'a bearer token is required');
@@ -68,14 +80,15 @@ export function createTokenVerifier(options: {
       throw new AuthError('MALFORMED_TOKEN', 'the token is not a JWT');
     }
     const keys = typeof issuer === 'string' ? keySets.get(issuer) : undefined;
-    if (!keys)
+    if (!keys || typeof issuer !== 'string')
       throw new AuthError('UNKNOWN_ISSUER', 'the token comes from an issuer this service does not trust');
     try {
       const { payload } = await jwtVerify(token, keys, {
-        issuer: issuer as string,
-        audience: AUDIENCE,
-        algorithms: ['EdDSA', 'ES256'],
+        issuer,
+        audience,
+        algorithms,
         clockTolerance: options.clockToleranceSeconds ?? 30,
+        ...(options.now ? { currentDate: options.now() } : {}),
       });
       const principal = principalOf(payload);
       if ('error' in principal) throw new AuthError('INVALID_TOKEN', principal.error);
@@ -101,6 +114,23 @@ export function createTokenVerifier(options: {
       return principal;
     },
   };
+}
+
+function keyResolver(trusted: TrustedIssuer): JWTVerifyGetKey {
+  const { jwks, jwksUrl } = trusted;
+  if (typeof jwks === 'function') {
+    // Rebuilt only when the provider hands out a new set, so imported keys stay cached between calls.
+    let last: { set: JSONWebKeySet; resolve: JWTVerifyGetKey } | undefined;
+    return async (header, token) => {
+      const set = await jwks();
+      if (last?.set !== set) last = { set, resolve: createLocalJWKSet(set) };
+      return last.resolve(header, token);
+    };
+  }
+  if (jwks) return createLocalJWKSet(jwks);
+  // An unknown kid (the issuer rotated its key) refetches the set, at most every 5 s.
+  if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5_000 });
+  throw new Error(`issuer ${trusted.issuer}: give jwksUrl or jwks`);
 }
 
 /** The token of an `Authorization: Bearer …` header (HTTP) or metadata value (gRPC). */

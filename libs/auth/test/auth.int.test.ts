@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditRead,
   authenticate,
+  checkServiceCall,
   createTestIssuer,
   createTokenVerifier,
   requireRole,
@@ -115,6 +116,62 @@ describe('token verification', () => {
     expect((await server.inject({ url: '/internal' })).statusCode).toBe(401);
     // A service token is no person: it cannot pass where a person is required.
     expect((await server.inject({ url: '/me', headers: discovery })).statusCode).toBe(403);
+  });
+});
+
+describe('verifier settings', () => {
+  it('refuses a token for another audience', async () => {
+    const verifier = createTokenVerifier({
+      issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }],
+      audience: 'another-platform',
+    });
+    await expect(verifier.verify(await issuer.userToken(handler))).rejects.toMatchObject({
+      failure: 'INVALID_TOKEN',
+    });
+  });
+
+  it('reads expiry on the clock it is given', async () => {
+    const issuedAt = new Date('2026-03-02T08:00:00Z');
+    let now = new Date('2026-03-02T08:05:00Z');
+    const verifier = createTokenVerifier({
+      issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }],
+      now: () => now,
+    });
+    const token = await issuer.userToken(handler, { now: issuedAt, ttlSeconds: 600 });
+    await expect(verifier.verifyUser(token)).resolves.toMatchObject({ userId: handler.userId });
+    now = new Date('2026-03-02T08:10:31Z');
+    await expect(verifier.verifyUser(token)).rejects.toMatchObject({ failure: 'EXPIRED_TOKEN' });
+  });
+
+  it('refuses to be built without issuers or with one twice', () => {
+    expect(() => createTokenVerifier({ issuers: [] })).toThrow(/at least one/);
+    const twice = { issuer: issuer.issuer, jwksUrl: issuer.jwksUrl };
+    expect(() => createTokenVerifier({ issuers: [twice, twice] })).toThrow(/twice/);
+  });
+});
+
+describe('internal calls (gRPC or HTTP)', () => {
+  it('admits only service tokens of the allowed services, with the status each transport answers', async () => {
+    const verifier = createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] });
+    const discovery = `Bearer ${await issuer.serviceToken('discovery')}`;
+    expect(await checkServiceCall(verifier, [discovery], ['discovery', 'notify'])).toEqual({
+      ok: true,
+      principal: { kind: 'service', service: 'discovery' },
+    });
+    expect(await checkServiceCall(verifier, discovery, ['charity'])).toMatchObject({
+      ok: false,
+      httpStatus: 403,
+      grpcStatus: 7,
+    });
+    expect(await checkServiceCall(verifier, undefined)).toMatchObject({
+      ok: false,
+      httpStatus: 401,
+      grpcStatus: 16,
+    });
+    const person = `Bearer ${await issuer.userToken({ ...handler, role: 'bureau-admin', jurisdictions: ['320585'] })}`;
+    expect(await checkServiceCall(verifier, [person])).toMatchObject({ ok: false, grpcStatus: 16 });
+    const foreign = `Bearer ${await stranger.serviceToken('discovery')}`;
+    expect(await checkServiceCall(verifier, [foreign])).toMatchObject({ ok: false, grpcStatus: 16 });
   });
 });
 

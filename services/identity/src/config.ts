@@ -19,15 +19,52 @@ export const IdentityConfig = Type.Object({
   OTEL_EXPORTER_OTLP_ENDPOINT,
   SHUTDOWN_TIMEOUT_MS,
   /** The `iss` of every token; other services trust it by this name (AUTH_ISSUER). */
-  ISSUER: Type.String({ minLength: 1, default: 'http://127.0.0.1:8087' }),
+  ISSUER: Type.String({
+    pattern: '^https?://\\S+$',
+    expected: 'an http(s):// URL',
+    default: 'http://127.0.0.1:8087',
+  }),
+  /** The `aud` of every token (AUTH_AUDIENCE in other services). */
+  AUDIENCE: Type.String({ minLength: 1, default: 'huimin' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 600 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 3600, maximum: 2_592_000, default: 604_800 }),
-  /** scrypt cost as log2(N): 15 = 32 MiB per hash. Tests lower it. */
+  /** scrypt cost: N = 2^PASSWORD_LOG2N, r = 8, p = PASSWORD_SCRYPT_P. Tests lower log2N. */
   PASSWORD_LOG2N: Type.Integer({ minimum: 10, maximum: 20, default: 15 }),
+  PASSWORD_SCRYPT_P: Type.Integer({ minimum: 1, maximum: 16, default: 3 }),
   LOCKOUT_THRESHOLD: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   LOCKOUT_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
   /** Login attempts per client address per minute, across replicas (Redis). */
   LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 30 }),
+  /** Refresh and service-token requests per client address per minute. */
+  TOKEN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 600 }),
+  /** Reverse proxies in front of identity that append to X-Forwarded-For (0: use the socket address). */
+  TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
+  /** Seals private signing keys at rest (AES-256-GCM); at least 32 characters. Required in production. */
+  SIGNING_KEY_SECRET: Type.Optional(
+    Type.String({ minLength: 32, expected: 'a secret of at least 32 characters' }),
+  ),
+  KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+  /** A new key is published this long before it signs; more than KEY_RELOAD_SECONDS. */
+  KEY_PUBLISH_LEAD_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
+  KEY_RELOAD_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
+  /** Services whose tokens may read the routing roster. */
+  ROSTER_READER_SERVICES: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }), {
+    default: ['discovery', 'notify'],
+  }),
 });
 
 export type IdentityConfig = Static<typeof IdentityConfig>;
+
+/** Rules between settings the schema cannot express; one line per problem. */
+export function configProblems(config: IdentityConfig, env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (config.KEY_PUBLISH_LEAD_SECONDS <= config.KEY_RELOAD_SECONDS) {
+    problems.push(
+      'KEY_PUBLISH_LEAD_SECONDS must exceed KEY_RELOAD_SECONDS, or a replica may sign with a key its peers do not publish yet',
+    );
+  }
+  if (env.NODE_ENV === 'production' && !config.SIGNING_KEY_SECRET) {
+    problems.push('SIGNING_KEY_SECRET is required in production (private signing keys are sealed with it)');
+  }
+  return problems;
+}

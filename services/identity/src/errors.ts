@@ -8,4 +8,7 @@ export const identityErrors = defineErrors({
   INVALID_CLIENT: { status: 401, grpc: 16 },
   USERNAME_TAKEN: { status: 409, grpc: 6 },
   UNKNOWN_USER: { status: 404, grpc: 5 },
+  INVALID_ASSIGNMENT: { status: 422, grpc: 9 },
+  LEAVE_OVERLAPS: { status: 409, grpc: 6 },
+  LEAVE_NOT_FOUND: { status: 404, grpc: 5 },
 });

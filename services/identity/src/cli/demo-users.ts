@@ -76,3 +76,13 @@ const people: DemoUser[] = [
 export const demoUsers = people.map((user) => ({ ...user, password: DEMO_PASSWORD }));
 
 export const serviceNames = ['ingest', 'eligibility', 'risk', 'discovery', 'notify', 'eldercare', 'charity'];
+
+/** Each demo handler on the roster of the communities they cover. */
+export function demoRosters(): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const user of people) {
+    if (user.role !== 'case-handler') continue;
+    for (const code of user.jurisdictions) result[code] = [...(result[code] ?? []), user.id];
+  }
+  return result;
+}

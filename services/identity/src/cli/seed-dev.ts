@@ -1,12 +1,13 @@
-// The dev stack's demo users and service clients (fixed, public passwords: never in production).
-// Idempotent: `pnpm --filter @huimin/identity run seed-dev`, with DATABASE_URL set.
-import { fileURLToPath } from 'node:url';
+// The dev stack's demo users, rosters and service clients (fixed, public passwords: never in
+// production). Idempotent — the dev stack runs it at every start: `node src/cli/seed-dev.ts`
+// with DATABASE_URL set (the package script `seed-dev`).
 import { devServiceCredentials } from '@huimin/auth';
-import { createPool, migrate } from '@huimin/pg';
-import { createUser } from '../app.ts';
+import { createAccount } from '../accounts.ts';
 import { hashPassword } from '../domain/passwords.ts';
 import { createIdentityStore } from '../store/identity-store.ts';
-import { demoUsers, serviceNames } from './demo-users.ts';
+import { createRosterStore } from '../store/roster-store.ts';
+import { openCli } from './cli-env.ts';
+import { demoRosters, demoUsers, serviceNames } from './demo-users.ts';
 
 if (process.env.NODE_ENV === 'production') {
   process.stderr.write(
@@ -14,40 +15,31 @@ if (process.env.NODE_ENV === 'production') {
   );
   process.exit(1);
 }
-const log2N = Number(process.env.PASSWORD_LOG2N ?? 15);
-const pool = createPool({ connectionString: process.env.DATABASE_URL, schema: 'identity' });
+const { config, pool } = await openCli();
 try {
-  await migrate(pool, {
-    schema: 'identity',
-    dir: fileURLToPath(new URL('../../migrations', import.meta.url)),
-  });
-  const store = createIdentityStore(pool);
+  const users = createIdentityStore(pool);
+  const rosters = createRosterStore(pool);
+  const now = new Date();
   let created = 0;
   for (const user of demoUsers) {
-    if (await store.userByUsername(user.username)) continue;
-    await createUser(store, user, log2N);
+    if (await users.userByUsername(user.username)) continue;
+    await createAccount(users, user, { log2N: config.PASSWORD_LOG2N, p: config.PASSWORD_SCRYPT_P }, now);
     created += 1;
   }
-  for (const [community, handlers] of Object.entries(rosters())) {
-    if ((await store.rosterOf(community)).length === 0) await store.replaceRoster(community, handlers);
+  for (const [community, handlers] of Object.entries(demoRosters())) {
+    if ((await rosters.rosterOf(community)).length === 0)
+      await rosters.replaceRoster(community, handlers, 'seed-dev', now);
   }
+  let clients = 0;
   for (const service of serviceNames) {
     const { clientId, clientSecret } = devServiceCredentials(service);
-    if (!(await store.serviceClient(clientId)))
-      await store.upsertServiceClient(clientId, await hashPassword(clientSecret, { log2N: 10 }));
+    if (await users.serviceClient(clientId)) continue;
+    await users.upsertServiceClient(clientId, await hashPassword(clientSecret, { log2N: 10 }));
+    clients += 1;
   }
   process.stdout.write(
-    `identity: ${demoUsers.length} demo users ready (${created} new), ${serviceNames.length} service clients\n`,
+    `identity: ${demoUsers.length} demo users (${created} new), ${serviceNames.length} service clients (${clients} new)\n`,
   );
 } finally {
   await pool.end();
-}
-
-function rosters(): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
-  for (const user of demoUsers) {
-    if (user.role !== 'case-handler') continue;
-    for (const code of user.jurisdictions) result[code] = [...(result[code] ?? []), user.id];
-  }
-  return result;
 }

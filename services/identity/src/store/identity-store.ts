@@ -1,6 +1,7 @@
 import type { Role } from '@huimin/auth';
+import { withTransaction } from '@huimin/pg';
 import type pg from 'pg';
-import type { Leave } from '../domain/roster.ts';
+import type { LoginState } from '../domain/lockout.ts';
 
 export interface UserRow {
   id: string;
@@ -13,6 +14,8 @@ export interface UserRow {
   failedLogins: number;
   lockedUntil: Date | null;
   disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 interface UserRecord {
@@ -26,6 +29,8 @@ interface UserRecord {
   failed_logins: number;
   locked_until: Date | null;
   disabled_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 const toUser = (r: UserRecord): UserRow => ({
@@ -39,6 +44,8 @@ const toUser = (r: UserRecord): UserRow => ({
   failedLogins: r.failed_logins,
   lockedUntil: r.locked_until,
   disabledAt: r.disabled_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export interface NewUser {
@@ -51,7 +58,23 @@ export interface NewUser {
   providerId?: string | undefined;
 }
 
-/** The SQL of identity's schema, one function per question. */
+export interface UserChanges {
+  displayName?: string;
+  role?: Role;
+  jurisdictions?: string[];
+  providerId?: string | null;
+}
+
+export interface RefreshTokenRow {
+  id: string;
+  userId: string;
+  familyId: string;
+  expiresAt: Date;
+  /** False when the token had already been rotated or revoked: a replay. */
+  wasCurrent: boolean;
+}
+
+/** Users, their login state, refresh tokens and service clients: SQL of identity's schema. */
 export function createIdentityStore(db: pg.Pool) {
   return {
     async userByUsername(username: string): Promise<UserRow | undefined> {
@@ -62,15 +85,24 @@ export function createIdentityStore(db: pg.Pool) {
       const { rows } = await db.query<UserRecord>('select * from users where id = $1', [id]);
       return rows[0] && toUser(rows[0]);
     },
-    async listUsers(): Promise<UserRow[]> {
-      const { rows } = await db.query<UserRecord>('select * from users order by username');
+    async usersByIds(ids: readonly string[]): Promise<UserRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await db.query<UserRecord>('select * from users where id = any($1)', [ids]);
+      return rows.map(toUser);
+    },
+    async listUsers(filter: { role?: Role | undefined } = {}): Promise<UserRow[]> {
+      const { rows } = await db.query<UserRecord>(
+        'select * from users where ($1::text is null or role = $1) order by username',
+        [filter.role ?? null],
+      );
       return rows.map(toUser);
     },
     /** Inserts the user, or returns false when the username or id is taken. */
-    async createUser(user: NewUser): Promise<boolean> {
+    async createUser(user: NewUser, at: Date): Promise<boolean> {
       const result = await db.query(
-        `insert into users (id, username, display_name, password_hash, role, jurisdictions, provider_id)
-         values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
+        `insert into users (id, username, display_name, password_hash, role, jurisdictions, provider_id,
+                            created_at, updated_at, password_changed_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) on conflict do nothing`,
         [
           user.id,
           user.username,
@@ -79,16 +111,80 @@ export function createIdentityStore(db: pg.Pool) {
           user.role,
           user.jurisdictions,
           user.providerId ?? null,
+          at,
         ],
       );
       return result.rowCount === 1;
     },
-    async saveLoginState(userId: string, failedLogins: number, lockedUntil: Date | null): Promise<void> {
-      await db.query('update users set failed_logins = $2, locked_until = $3 where id = $1', [
-        userId,
-        failedLogins,
-        lockedUntil,
+    async updateUser(id: string, changes: UserChanges, at: Date): Promise<void> {
+      await db.query(
+        `update users set display_name = coalesce($2, display_name), role = coalesce($3, role),
+                jurisdictions = coalesce($4, jurisdictions),
+                provider_id = case when $5 then $6 else provider_id end, updated_at = $7
+          where id = $1`,
+        [
+          id,
+          changes.displayName ?? null,
+          changes.role ?? null,
+          changes.jurisdictions ?? null,
+          changes.providerId !== undefined,
+          changes.providerId ?? null,
+          at,
+        ],
+      );
+    },
+    async setDisabled(id: string, disabled: boolean, at: Date): Promise<void> {
+      await db.query('update users set disabled_at = $2, updated_at = $3 where id = $1', [
+        id,
+        disabled ? at : null,
+        at,
       ]);
+    },
+    /** A new password also clears any lockout. */
+    async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+      await db.query(
+        `update users set password_hash = $2, password_changed_at = $3, updated_at = $3,
+                failed_logins = 0, locked_until = null where id = $1`,
+        [id, passwordHash, at],
+      );
+    },
+    /** Same hash, stronger cost: no change a person would notice. */
+    async upgradePasswordHash(id: string, oldHash: string, newHash: string): Promise<void> {
+      await db.query('update users set password_hash = $3 where id = $1 and password_hash = $2', [
+        id,
+        oldHash,
+        newHash,
+      ]);
+    },
+    async unlock(id: string, at: Date): Promise<void> {
+      await db.query(
+        'update users set failed_logins = 0, locked_until = null, updated_at = $2 where id = $1',
+        [id, at],
+      );
+    },
+    /**
+     * Records a wrong password: the row is locked while `next` decides, so attempts racing each
+     * other all count and the threshold cannot be slipped past in parallel.
+     */
+    async recordLoginFailure(id: string, next: (state: LoginState) => LoginState): Promise<LoginState> {
+      return withTransaction(db, async (client) => {
+        const { rows } = await client.query<{ failed_logins: number; locked_until: Date | null }>(
+          'select failed_logins, locked_until from users where id = $1 for update',
+          [id],
+        );
+        const row = rows[0];
+        if (!row) throw new Error(`user ${id} vanished during login`);
+        const state = next({ failedLogins: row.failed_logins, lockedUntil: row.locked_until });
+        await client.query('update users set failed_logins = $2, locked_until = $3 where id = $1', [
+          id,
+          state.failedLogins,
+          state.lockedUntil,
+        ]);
+        return state;
+      });
+    },
+    async recordLoginSuccess(id: string): Promise<void> {
+      await db.query('update users set failed_logins = 0 where id = $1 and failed_logins <> 0', [id]);
     },
 
     async insertRefreshToken(token: {
@@ -97,17 +193,16 @@ export function createIdentityStore(db: pg.Pool) {
       userId: string;
       familyId: string;
       expiresAt: Date;
+      at: Date;
     }) {
       await db.query(
-        'insert into refresh_tokens (id, token_hash, user_id, family_id, expires_at) values ($1, $2, $3, $4, $5)',
-        [token.id, token.hash, token.userId, token.familyId, token.expiresAt],
+        `insert into refresh_tokens (id, token_hash, user_id, family_id, expires_at, created_at)
+         values ($1, $2, $3, $4, $5, $6)`,
+        [token.id, token.hash, token.userId, token.familyId, token.expiresAt, token.at],
       );
     },
-    /**
-     * Marks the token rotated if it is current; returns it, with `wasCurrent` false when it had
-     * already been rotated or revoked (a replay) — the caller then revokes the family.
-     */
-    async rotateRefreshToken(hash: string, now: Date) {
+    /** Marks the token rotated if it is current; returns it either way (see `wasCurrent`). */
+    async rotateRefreshToken(hash: string, at: Date): Promise<RefreshTokenRow | undefined> {
       const { rows } = await db.query<{
         id: string;
         user_id: string;
@@ -121,7 +216,7 @@ export function createIdentityStore(db: pg.Pool) {
                  where token_hash = $1 and rotated_at is null and revoked_at is null
                 returning id)
          select f.id, f.user_id, f.family_id, f.expires_at, exists (select 1 from rotated) as current from found f`,
-        [hash, now],
+        [hash, at],
       );
       const row = rows[0];
       return (
@@ -134,11 +229,17 @@ export function createIdentityStore(db: pg.Pool) {
         }
       );
     },
-    async revokeFamily(familyId: string, now: Date): Promise<void> {
+    async revokeFamily(familyId: string, at: Date): Promise<void> {
       await db.query(
         'update refresh_tokens set revoked_at = $2 where family_id = $1 and revoked_at is null',
-        [familyId, now],
+        [familyId, at],
       );
+    },
+    async revokeAllSessions(userId: string, at: Date): Promise<void> {
+      await db.query('update refresh_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null', [
+        userId,
+        at,
+      ]);
     },
     async familyOf(hash: string): Promise<string | undefined> {
       const { rows } = await db.query<{ family_id: string }>(
@@ -162,90 +263,18 @@ export function createIdentityStore(db: pg.Pool) {
         [clientId, secretHash],
       );
     },
-
-    async replaceRoster(communityCode: string, userIds: readonly string[]): Promise<void> {
-      const client = await db.connect();
-      try {
-        await client.query('begin');
-        await client.query('delete from roster where community_code = $1', [communityCode]);
-        for (const userId of userIds) {
-          await client.query('insert into roster (community_code, user_id) values ($1, $2)', [
-            communityCode,
-            userId,
-          ]);
-        }
-        await client.query('commit');
-      } catch (err: unknown) {
-        await client.query('rollback');
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-    async rosterOf(communityCode: string): Promise<string[]> {
-      const { rows } = await db.query<{ user_id: string }>(
-        'select user_id from roster where community_code = $1 order by user_id',
-        [communityCode],
+    async revokeServiceClient(clientId: string, at: Date): Promise<boolean> {
+      const result = await db.query(
+        'update service_clients set revoked_at = $2 where client_id = $1 and revoked_at is null',
+        [clientId, at],
       );
-      return rows.map((r) => r.user_id);
+      return result.rowCount === 1;
     },
-    async leavesOf(userIds: readonly string[]): Promise<Leave[]> {
-      const { rows } = await db.query<{
-        user_id: string;
-        starts_at: Date;
-        ends_at: Date;
-        delegate_id: string;
-      }>(
-        'select user_id, starts_at, ends_at, delegate_id from leaves where user_id = any($1) order by starts_at',
-        [userIds],
+    async listServiceClients(): Promise<{ clientId: string; revokedAt: Date | null; createdAt: Date }[]> {
+      const { rows } = await db.query<{ client_id: string; revoked_at: Date | null; created_at: Date }>(
+        'select client_id, revoked_at, created_at from service_clients order by client_id',
       );
-      return rows.map((r) => ({
-        userId: r.user_id,
-        startsAt: r.starts_at,
-        endsAt: r.ends_at,
-        delegateId: r.delegate_id,
-      }));
-    },
-    async addLeave(leave: Leave & { id: string; createdBy: string }): Promise<void> {
-      await db.query(
-        'insert into leaves (id, user_id, starts_at, ends_at, delegate_id, created_by) values ($1, $2, $3, $4, $5, $6)',
-        [leave.id, leave.userId, leave.startsAt, leave.endsAt, leave.delegateId, leave.createdBy],
-      );
-    },
-    async supervisorsOf(townCode: string): Promise<string[]> {
-      const { rows } = await db.query<{ id: string }>(
-        `select id from users where role = 'town-supervisor' and $1 = any(jurisdictions) and disabled_at is null order by id`,
-        [townCode],
-      );
-      return rows.map((r) => r.id);
-    },
-
-    async auditReads(filter: {
-      actorId?: string;
-      subjectType?: string;
-      subjectId?: string;
-      from?: Date;
-      to?: Date;
-      limit: number;
-    }) {
-      const { rows } = await db.query(
-        `select read_id as "readId", actor_id as "actorId", actor_role as "actorRole", service,
-                subject_type as "subjectType", subject_id as "subjectId", view, purpose, read_at as "readAt"
-           from audit_reads
-          where ($1::text is null or actor_id = $1) and ($2::text is null or subject_type = $2)
-            and ($3::text is null or subject_id = $3) and ($4::timestamptz is null or read_at >= $4)
-            and ($5::timestamptz is null or read_at < $5)
-          order by read_at desc limit $6`,
-        [
-          filter.actorId ?? null,
-          filter.subjectType ?? null,
-          filter.subjectId ?? null,
-          filter.from ?? null,
-          filter.to ?? null,
-          filter.limit,
-        ],
-      );
-      return rows;
+      return rows.map((r) => ({ clientId: r.client_id, revokedAt: r.revoked_at, createdAt: r.created_at }));
     },
   };
 }
