@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANGSHENG, type Identity, SECRET, startIdentity } from './harness.ts';
 
@@ -100,5 +101,31 @@ describe('signing keys', () => {
     await expect(id.remoteVerifier().verifyUser(before)).rejects.toMatchObject({ failure: 'INVALID_TOKEN' });
     const me = await id.inject({ url: '/v1/me', headers: { authorization: `Bearer ${before}` } });
     expect(me.statusCode).toBe(401);
+  });
+
+  it('seals a key stored in the clear (before a secret was configured), and adds none in the clear', async () => {
+    // A replica without the secret refuses to add a key beside sealed ones…
+    await expect(id.makeKeys(null).rotate()).rejects.toThrow(/SIGNING_KEY_SECRET/);
+    // …but a key stored in the clear earlier (a dev database from before sealing) is sealed in place.
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const kid = 'plain-key';
+    await id.env.pool.query(
+      `insert into signing_keys (kid, public_jwk, private_key, sealed, activates_at) values ($1, $2, $3, false, $4)`,
+      [
+        kid,
+        { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' },
+        JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' }),
+        new Date(id.clock.now.getTime() + 60_000),
+      ],
+    );
+    await id.keys.maintain();
+    const { rows } = await id.env.pool.query<{ sealed: boolean; private_key: string }>(
+      'select sealed, private_key from signing_keys where kid = $1',
+      [kid],
+    );
+    expect(rows[0]?.sealed).toBe(true);
+    expect(rows[0]?.private_key).not.toContain('"d"');
+    id.clock.advance(60_000);
+    expect(id.keys.active().kid).toBe(kid);
   });
 });

@@ -89,6 +89,15 @@ export function createSigningKeys(options: SigningKeyOptions): SigningKeys {
     return kid;
   }
 
+  /** A replica without the secret must not add a key in the clear beside sealed ones. */
+  function refuseUnsealedBesideSealed(rows: readonly KeyRow[]): void {
+    if (!sealer && rows.some((row) => row.sealed)) {
+      throw new Error(
+        'signing keys are sealed at rest: set SIGNING_KEY_SECRET to the secret that sealed them',
+      );
+    }
+  }
+
   async function liveRows(client: Queryable): Promise<KeyRow[]> {
     const { rows } = await client.query<KeyRow>(
       `select kid, public_jwk, private_key, sealed, activates_at from signing_keys
@@ -146,6 +155,7 @@ export function createSigningKeys(options: SigningKeyOptions): SigningKeys {
         await client.query(LOCK);
         const at = now();
         const rows = await liveRows(client);
+        refuseUnsealedBesideSealed(rows);
         const activeRows = rows.filter((row) => row.activates_at <= at);
         const newest = rows.at(-1);
         if (activeRows.length === 0) {
@@ -182,6 +192,7 @@ export function createSigningKeys(options: SigningKeyOptions): SigningKeys {
     async rotate(rotation = {}) {
       const result = await withTransaction(pool, async (client) => {
         await client.query(LOCK);
+        refuseUnsealedBesideSealed(await liveRows(client));
         const at = now();
         if (rotation.compromised) {
           await client.query(
