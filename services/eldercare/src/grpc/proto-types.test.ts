@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { protoTypesDrift } from './proto-types.ts';
+import { eldercareProtoTypes } from './proto-types.ts';
 
 describe('generated gRPC types', () => {
   it('match proto/huimin/eldercare/v1/order.proto (run gen:proto after editing it)', () => {
-    expect(protoTypesDrift()).toEqual([]);
+    expect(eldercareProtoTypes.drift()).toEqual([]);
   });
 });

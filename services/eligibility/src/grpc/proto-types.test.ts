@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { protoTypesDrift } from './proto-types.ts';
+import { eligibilityProtoTypes } from './proto-types.ts';
 
 describe('generated gRPC types', () => {
   it('match proto/huimin/eligibility/v1/eligibility.proto (run gen:proto after editing it)', () => {
-    expect(protoTypesDrift()).toEqual([]);
+    expect(eligibilityProtoTypes.drift()).toEqual([]);
   });
 });

@@ -1,0 +1,1 @@
+export { PROTO_ROOT, type ProtoTypes, protoTypes, runProtoTypesCli } from './proto-types.ts';
