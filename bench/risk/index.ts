@@ -16,9 +16,7 @@ import {
 } from '@huimin/contracts';
 import { startBroker } from '@huimin/embedded-kafka';
 import {
-  createConsumerRunner,
   createKafkaClient,
-  createOutboxRelay,
   createProducer,
   createPublisher,
   ensureTopics,
@@ -27,9 +25,8 @@ import {
 } from '@huimin/kafka';
 import { createLogger } from '@huimin/kit';
 import { createPool, migrate } from '@huimin/pg';
-import { joinHandlers, routerHandlers } from '../../services/risk/src/handlers/claims.ts';
-import { factHandlers } from '../../services/risk/src/handlers/facts.ts';
 import { CLAIMS_BY_HOUSEHOLD } from '../../services/risk/src/handlers/topics.ts';
+import { startRiskPipeline } from '../../services/risk/src/pipeline.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
@@ -140,33 +137,21 @@ async function joinedClaims(): Promise<number> {
 async function runInstances(count: number, label: string, groupSuffix: string) {
   const stops: (() => Promise<void>)[] = [];
   for (let i = 0; i < count; i++) {
-    const relay = createOutboxRelay({
-      pool,
-      schema,
-      publisher,
-      logger,
-      pollMs: 200,
-      connectionString: databaseUrl,
-    });
-    const common = { kafka, pool, logger, batchSize: 100, partitionsConsumedConcurrently: 3 };
-    const router = createConsumerRunner({
-      ...common,
-      groupId: `risk.router${groupSuffix}`,
-      handlers: routerHandlers,
-    });
-    const joiner = createConsumerRunner({
-      ...common,
-      groupId: `risk${groupSuffix}`,
-      handlers: [...factHandlers(now), ...joinHandlers(now)],
-    });
-    await relay.start();
-    await router.start();
-    await joiner.start();
-    stops.push(async () => {
-      await joiner.stop();
-      await router.stop();
-      await relay.stop();
-    });
+    stops.push(
+      await startRiskPipeline({
+        kafka,
+        pool,
+        logger,
+        schema,
+        publisher,
+        connectionString: databaseUrl,
+        now,
+        batchSize: 100,
+        pollMs: 200,
+        partitionsConsumedConcurrently: 3,
+        groupSuffix,
+      }),
+    );
   }
   const started = performance.now();
   const samples: { seconds: number; joined: number }[] = [];

@@ -1,13 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createTokenVerifier } from '@huimin/auth';
-import {
-  createConsumerRunner,
-  createKafkaClient,
-  createOutboxRelay,
-  createProducer,
-  createPublisher,
-  ensureTopics,
-} from '@huimin/kafka';
+import { createKafkaClient, createProducer, createPublisher, ensureTopics } from '@huimin/kafka';
 import {
   createLifecycle,
   createLogger,
@@ -19,9 +12,8 @@ import {
 import { createPool, createScheduler, migrate } from '@huimin/pg';
 import { createApp } from './app.ts';
 import { RiskConfig } from './config.ts';
-import { joinHandlers, routerHandlers } from './handlers/claims.ts';
-import { factHandlers } from './handlers/facts.ts';
 import { CLAIMS_BY_HOUSEHOLD } from './handlers/topics.ts';
+import { startRiskPipeline } from './pipeline.ts';
 import { armDailyRecheck, DAILY_RECHECK, dailyRecheckHandler } from './recheck.ts';
 
 await runService(async () => {
@@ -55,41 +47,19 @@ await runService(async () => {
   const producer = createProducer(kafka);
   await producer.connect();
   lifecycle.onShutdown('producer', () => producer.disconnect());
-  const relay = createOutboxRelay({
+  const now = () => new Date();
+  const stopPipeline = await startRiskPipeline({
+    kafka,
     pool,
+    logger,
+    registry,
     schema: 'risk',
     publisher: createPublisher({ producer }),
-    logger,
     connectionString: config.DATABASE_URL,
-  });
-  await relay.start();
-  lifecycle.onShutdown('outbox relay', () => relay.stop());
-
-  const now = () => new Date();
-  const router = createConsumerRunner({
-    kafka,
-    pool,
-    groupId: 'risk.router',
-    handlers: routerHandlers,
-    logger,
-    registry,
+    now,
     batchSize: config.RISK_BATCH_SIZE,
   });
-  const join = createConsumerRunner({
-    kafka,
-    pool,
-    groupId: 'risk',
-    handlers: [...factHandlers(now), ...joinHandlers(now)],
-    logger,
-    registry,
-    batchSize: config.RISK_BATCH_SIZE,
-  });
-  await router.start();
-  await join.start();
-  lifecycle.onShutdown('consumers', async () => {
-    await router.stop();
-    await join.stop();
-  });
+  lifecycle.onShutdown('consumers and outbox relay', stopPipeline);
 
   const scheduler = createScheduler({
     pool,

@@ -7,56 +7,32 @@ import {
   syntheticResidentId,
   topics,
 } from '@huimin/contracts';
-import {
-  createConsumerRunner,
-  createOutboxRelay,
-  createProducer,
-  createPublisher,
-  ensureTopics,
-} from '@huimin/kafka';
+import { createProducer, createPublisher, ensureTopics } from '@huimin/kafka';
 import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinHandlers, routerHandlers } from '../src/handlers/claims.ts';
-import { factHandlers } from '../src/handlers/facts.ts';
 import { CLAIMS_BY_HOUSEHOLD } from '../src/handlers/topics.ts';
+import { startRiskPipeline } from '../src/pipeline.ts';
 
 const now = () => new Date('2025-03-03T02:00:00Z');
 let env: TestEnv;
 let producer: Producer;
 
-/** One risk instance: its relay, router and join, as main.ts wires them. */
-async function startInstance() {
-  const relay = createOutboxRelay({
-    pool: env.pool,
-    schema: env.schema,
-    publisher: createPublisher({ producer }),
-    logger: env.logger,
-    pollMs: 200,
-    connectionString: env.databaseUrl,
-  });
-  const common = {
+/** One risk instance, wired as main.ts wires it. */
+function startInstance() {
+  return startRiskPipeline({
     kafka: env.kafka,
     pool: env.pool,
     logger: env.logger,
+    schema: env.schema,
+    publisher: createPublisher({ producer }),
+    connectionString: env.databaseUrl,
+    now,
     batchSize: 10,
     sessionTimeoutMs: 10_000,
     heartbeatIntervalMs: 500,
-  };
-  const router = createConsumerRunner({ ...common, groupId: 'risk.router', handlers: routerHandlers });
-  const join = createConsumerRunner({
-    ...common,
-    groupId: 'risk',
-    handlers: [...factHandlers(now), ...joinHandlers(now)],
+    pollMs: 200,
   });
-  await relay.start();
-  await router.start();
-  await join.start();
-  return async () => {
-    await join.stop();
-    await router.stop();
-    await relay.stop();
-  };
 }
 
 beforeAll(async () => {

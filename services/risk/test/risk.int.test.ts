@@ -11,23 +11,15 @@ import {
   RiskFlagged,
   topics,
 } from '@huimin/contracts';
-import {
-  createConsumerRunner,
-  createOutboxRelay,
-  createProducer,
-  createPublisher,
-  ensureTopics,
-  type Publisher,
-} from '@huimin/kafka';
+import { createProducer, createPublisher, ensureTopics, type Publisher } from '@huimin/kafka';
 import { createMetricsRegistry } from '@huimin/kit';
 import { createScheduler, schedule } from '@huimin/pg';
 import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { joinHandlers, routerHandlers } from '../src/handlers/claims.ts';
-import { factHandlers } from '../src/handlers/facts.ts';
 import { CLAIMS_BY_HOUSEHOLD } from '../src/handlers/topics.ts';
+import { startRiskPipeline } from '../src/pipeline.ts';
 import { DAILY_RECHECK, dailyRecheckHandler, nextRecheckAt } from '../src/recheck.ts';
 
 // Evaluated as of 3 March 2025 (Asia/Shanghai); the window is (2024-03-03, 2025-03-03].
@@ -39,35 +31,20 @@ let publisher: Publisher;
 const stoppers: (() => Promise<void>)[] = [];
 
 async function startRisk(): Promise<void> {
-  const relay = createOutboxRelay({
-    pool: env.pool,
-    schema: env.schema,
-    publisher: createPublisher({ producer }),
-    logger: env.logger,
-    pollMs: 200,
-    connectionString: env.databaseUrl,
-  });
-  const common = {
-    kafka: env.kafka,
-    pool: env.pool,
-    logger: env.logger,
-    batchSize: 20,
-    sessionTimeoutMs: 10_000,
-    heartbeatIntervalMs: 500,
-  };
-  const router = createConsumerRunner({ ...common, groupId: 'risk.router', handlers: routerHandlers });
-  const join = createConsumerRunner({
-    ...common,
-    groupId: 'risk',
-    handlers: [...factHandlers(now), ...joinHandlers(now)],
-  });
-  await relay.start();
-  await router.start();
-  await join.start();
   stoppers.push(
-    () => relay.stop(),
-    () => router.stop(),
-    () => join.stop(),
+    await startRiskPipeline({
+      kafka: env.kafka,
+      pool: env.pool,
+      logger: env.logger,
+      schema: env.schema,
+      publisher: createPublisher({ producer }),
+      connectionString: env.databaseUrl,
+      now,
+      batchSize: 20,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 500,
+      pollMs: 200,
+    }),
   );
 }
 
