@@ -17,6 +17,17 @@ export {
   toKafkaHeaders,
 } from './envelope.ts';
 export { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
+export {
+  AlertAssigned,
+  AlertClosed,
+  AlertDismissed,
+  AlertEvidenceAdded,
+  AlertNoteAdded,
+  AlertOpened,
+  AlertSlaBreached,
+  AlertTaken,
+  AlertVisitStarted,
+} from './events/alert-case.ts';
 export { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
 export { PersonRecordRead } from './events/audit.ts';
 export {

@@ -2,6 +2,17 @@ import type { Static } from '@sinclair/typebox';
 import type { EventDefinition } from './define-event.ts';
 import type { TopicDefinition } from './define-topic.ts';
 import { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
+import {
+  AlertAssigned,
+  AlertClosed,
+  AlertDismissed,
+  AlertEvidenceAdded,
+  AlertNoteAdded,
+  AlertOpened,
+  AlertSlaBreached,
+  AlertTaken,
+  AlertVisitStarted,
+} from './events/alert-case.ts';
 import { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
 import { PersonRecordRead } from './events/audit.ts';
 import {
@@ -103,6 +114,15 @@ const declared = [
   AlertAcknowledged,
   AlertEscalated,
   AlertResolved,
+  AlertOpened,
+  AlertEvidenceAdded,
+  AlertAssigned,
+  AlertTaken,
+  AlertVisitStarted,
+  AlertNoteAdded,
+  AlertSlaBreached,
+  AlertClosed,
+  AlertDismissed,
   CheckOnMissed,
   OrderCreated,
   OrderAssigned,
