@@ -1,0 +1,57 @@
+import type { TokenVerifier } from '@huimin/auth';
+import { createHttpServer, type HttpServer, type Logger } from '@huimin/kit';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { type AlertDesk, createAlertDesk } from './alert-desk.ts';
+import { discoveryErrors } from './errors.ts';
+import type { HouseholdSources } from './handlers/household-view.ts';
+import { registerHttpRoutes } from './handlers/http-routes.ts';
+import { signalHandlers } from './handlers/signals.ts';
+import type { RosterSource } from './roster.ts';
+
+export interface AppDependencies {
+  logger: Logger;
+  registry: Registry;
+  /** Scoped to discovery's schema (createPool({ schema })). */
+  pool: pg.Pool;
+  verifier: TokenVerifier;
+  roster: RosterSource;
+  household: HouseholdSources;
+  now?: () => Date;
+  dismissSuppressDays?: number;
+}
+
+export interface DiscoveryApp {
+  server: HttpServer;
+  desk: AlertDesk;
+  /** The consumer handlers (signals in, alerts out). */
+  handlers: ReturnType<typeof signalHandlers>;
+  close(): Promise<void>;
+}
+
+/** Builds discovery from its dependencies; main.ts listens and runs the consumers, tests inject. */
+export async function createApp(deps: AppDependencies): Promise<DiscoveryApp> {
+  const { logger, registry, pool } = deps;
+  const now = deps.now ?? (() => new Date());
+  const desk = createAlertDesk({
+    pool,
+    roster: deps.roster,
+    logger,
+    registry,
+    now,
+    ...(deps.dismissSuppressDays === undefined ? {} : { dismissSuppressDays: deps.dismissSuppressDays }),
+  });
+  await desk.seed();
+  const server = await createHttpServer({
+    name: 'discovery',
+    logger,
+    registry,
+    errors: discoveryErrors,
+    openapi: { title: 'Huimin discovery: alerts (cases), routing and SLAs', version: '1.0.0' },
+  });
+  server.addReadinessCheck('postgres', async () => {
+    await pool.query('select 1');
+  });
+  registerHttpRoutes(server, { pool, verifier: deps.verifier, desk, now, household: deps.household });
+  return { server, desk, handlers: signalHandlers(desk), close: () => server.close() };
+}

@@ -1,0 +1,246 @@
+import type { Queryable } from '@huimin/pg';
+import type { Priority } from '../domain/priority.ts';
+import type { Reason } from '../domain/reasons.ts';
+
+export const liveStatuses = ['open', 'acknowledged', 'visiting'] as const;
+export type AlertStatus = (typeof liveStatuses)[number] | 'resolved' | 'dismissed';
+
+export interface StoredReason extends Reason {
+  at: string;
+  sourceEventId?: string;
+}
+
+export interface AlertRow {
+  id: string;
+  subjectKey: string;
+  householdId: string | null;
+  residentId: string | null;
+  type: string;
+  title: string;
+  priority: Priority;
+  origin: 'signal' | 'manual';
+  communityCode: string;
+  townCode: string;
+  assigneeUserId: string | null;
+  onBehalfOf: string | null;
+  status: AlertStatus;
+  outcome: string | null;
+  dismissReason: string | null;
+  reasons: StoredReason[];
+  sourceEventIds: string[];
+  rulesVersion: number;
+  slaVersion: number;
+  raisedAt: Date;
+  acknowledgeDueAt: Date;
+  visitDueAt: Date;
+  acknowledgedAt: Date | null;
+  visitStartedAt: Date | null;
+  closedAt: Date | null;
+  acknowledgeBreachedAt: Date | null;
+  visitBreachedAt: Date | null;
+  updatedAt: Date;
+}
+
+const COLUMNS = `id, subject_key, household_id, resident_id, type, title, priority, origin, community_code,
+  town_code, assignee_user_id, on_behalf_of, status, outcome, dismiss_reason, reasons, source_event_ids,
+  rules_version, sla_version, raised_at, acknowledge_due_at, visit_due_at, acknowledged_at,
+  visit_started_at, closed_at, acknowledge_breached_at, visit_breached_at, updated_at`;
+
+// biome-ignore lint/suspicious/noExplicitAny: a pg row
+export function toAlert(r: any): AlertRow {
+  return {
+    id: r.id,
+    subjectKey: r.subject_key,
+    householdId: r.household_id,
+    residentId: r.resident_id,
+    type: r.type,
+    title: r.title,
+    priority: r.priority,
+    origin: r.origin,
+    communityCode: r.community_code,
+    townCode: r.town_code,
+    assigneeUserId: r.assignee_user_id,
+    onBehalfOf: r.on_behalf_of,
+    status: r.status,
+    outcome: r.outcome,
+    dismissReason: r.dismiss_reason,
+    reasons: r.reasons,
+    sourceEventIds: r.source_event_ids,
+    rulesVersion: r.rules_version,
+    slaVersion: r.sla_version,
+    raisedAt: r.raised_at,
+    acknowledgeDueAt: r.acknowledge_due_at,
+    visitDueAt: r.visit_due_at,
+    acknowledgedAt: r.acknowledged_at,
+    visitStartedAt: r.visit_started_at,
+    closedAt: r.closed_at,
+    acknowledgeBreachedAt: r.acknowledge_breached_at,
+    visitBreachedAt: r.visit_breached_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function findAlert(db: Queryable, id: string, options: { forUpdate?: boolean } = {}) {
+  const { rows } = await db.query(
+    `select ${COLUMNS} from alerts where id = $1 ${options.forUpdate ? 'for update' : ''}`,
+    [id],
+  );
+  return rows[0] ? toAlert(rows[0]) : undefined;
+}
+
+export async function findLiveAlert(db: Queryable, subjectKey: string, type: string) {
+  const { rows } = await db.query(
+    `select ${COLUMNS} from alerts
+      where subject_key = $1 and type = $2 and status in ('open', 'acknowledged', 'visiting')
+      for update`,
+    [subjectKey, type],
+  );
+  return rows[0] ? toAlert(rows[0]) : undefined;
+}
+
+/** The next number of the year: the counter row is locked until the transaction ends (gapless). */
+export async function nextAlertId(db: Queryable, year: number): Promise<string> {
+  const { rows } = await db.query<{ last_number: string }>(
+    `insert into alert_counters (year, last_number) values ($1, 1)
+     on conflict (year) do update set last_number = alert_counters.last_number + 1
+     returning last_number`,
+    [year],
+  );
+  return `ALR-${year}-${String(rows[0]?.last_number).padStart(6, '0')}`;
+}
+
+export async function insertAlert(db: Queryable, a: AlertRow): Promise<void> {
+  await db.query(
+    `insert into alerts (${COLUMNS})
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16::jsonb,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)`,
+    [
+      a.id,
+      a.subjectKey,
+      a.householdId,
+      a.residentId,
+      a.type,
+      a.title,
+      a.priority,
+      a.origin,
+      a.communityCode,
+      a.townCode,
+      a.assigneeUserId,
+      a.onBehalfOf,
+      a.status,
+      a.outcome,
+      a.dismissReason,
+      JSON.stringify(a.reasons),
+      a.sourceEventIds,
+      a.rulesVersion,
+      a.slaVersion,
+      a.raisedAt,
+      a.acknowledgeDueAt,
+      a.visitDueAt,
+      a.acknowledgedAt,
+      a.visitStartedAt,
+      a.closedAt,
+      a.acknowledgeBreachedAt,
+      a.visitBreachedAt,
+      a.updatedAt,
+    ],
+  );
+}
+
+/** Writes the mutable fields of an alert back. */
+export async function saveAlert(db: Queryable, a: AlertRow): Promise<void> {
+  await db.query(
+    `update alerts set priority = $2, assignee_user_id = $3, on_behalf_of = $4, status = $5, outcome = $6,
+            dismiss_reason = $7, reasons = $8::jsonb, source_event_ids = $9, acknowledge_due_at = $10,
+            visit_due_at = $11, acknowledged_at = $12, visit_started_at = $13, closed_at = $14,
+            acknowledge_breached_at = $15, visit_breached_at = $16, updated_at = $17, household_id = $18
+      where id = $1`,
+    [
+      a.id,
+      a.priority,
+      a.assigneeUserId,
+      a.onBehalfOf,
+      a.status,
+      a.outcome,
+      a.dismissReason,
+      JSON.stringify(a.reasons),
+      a.sourceEventIds,
+      a.acknowledgeDueAt,
+      a.visitDueAt,
+      a.acknowledgedAt,
+      a.visitStartedAt,
+      a.closedAt,
+      a.acknowledgeBreachedAt,
+      a.visitBreachedAt,
+      a.updatedAt,
+      a.householdId,
+    ],
+  );
+}
+
+export async function addHistory(
+  db: Queryable,
+  entry: { alertId: string; at: Date; actor: string; action: string; detail?: Record<string, unknown> },
+): Promise<void> {
+  await db.query(
+    'insert into alert_history (alert_id, at, actor, action, detail) values ($1, $2, $3, $4, $5::jsonb)',
+    [entry.alertId, entry.at, entry.actor, entry.action, JSON.stringify(entry.detail ?? {})],
+  );
+}
+
+export async function historyOf(db: Queryable, alertId: string) {
+  const { rows } = await db.query<{
+    at: Date;
+    actor: string;
+    action: string;
+    detail: Record<string, unknown>;
+  }>('select at, actor, action, detail from alert_history where alert_id = $1 order by id', [alertId]);
+  return rows.map((r) => ({ at: r.at.toISOString(), actor: r.actor, action: r.action, detail: r.detail }));
+}
+
+export async function notesOf(db: Queryable, alertId: string) {
+  const { rows } = await db.query<{
+    id: string;
+    author: string;
+    body: string;
+    created_at: Date;
+    attachments: { position: number; contentType: string; sizeBytes: number }[] | null;
+  }>(
+    `select n.id, n.author, n.body, n.created_at,
+            (select json_agg(json_build_object('position', a.position, 'contentType', a.content_type,
+                                               'sizeBytes', a.size_bytes) order by a.position)
+               from alert_attachments a where a.note_id = n.id) as attachments
+       from alert_notes n where n.alert_id = $1 order by n.created_at, n.id`,
+    [alertId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    author: r.author,
+    body: r.body,
+    createdAt: r.created_at.toISOString(),
+    attachments: r.attachments ?? [],
+  }));
+}
+
+export async function recordSignal(
+  db: Queryable,
+  s: { eventId: string; eventType: string; subjectKey?: string; alertId?: string; outcome: string; at: Date },
+): Promise<void> {
+  await db.query(
+    `insert into signal_log (event_id, event_type, subject_key, alert_id, outcome, received_at)
+     values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing`,
+    [s.eventId, s.eventType, s.subjectKey ?? null, s.alertId ?? null, s.outcome, s.at],
+  );
+}
+
+/** Live alerts per user among `userIds` (the load routing balances). */
+export async function openLoad(db: Queryable, userIds: readonly string[]): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ assignee_user_id: string; n: string }>(
+    `select assignee_user_id, count(*) as n from alerts
+      where status in ('open', 'acknowledged', 'visiting') and assignee_user_id = any($1)
+      group by assignee_user_id`,
+    [userIds],
+  );
+  return new Map(rows.map((r) => [r.assignee_user_id, Number(r.n)]));
+}
+
+export const ALERT_COLUMNS = COLUMNS;
