@@ -12,7 +12,15 @@ import { withTransaction } from '@huimin/pg';
 import { readRecords } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_ACKNOWLEDGE } from '../src/alert-desk.ts';
-import { bearer, CHANGSHENG, FUNAN, type Harness, LUDU_COMMUNITY, riskFlag, startHarness } from './harness.ts';
+import {
+  bearer,
+  CHANGSHENG,
+  FUNAN,
+  type Harness,
+  LUDU_COMMUNITY,
+  riskFlag,
+  startHarness,
+} from './harness.ts';
 
 let h: Harness;
 
