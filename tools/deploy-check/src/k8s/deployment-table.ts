@@ -72,6 +72,7 @@ export const deployedServices: DeployedService[] = [
     lag: [{ group: 'discovery', topic: 'huimin.risk.household', lagThreshold: 200 }],
     calledBy: ['notify', 'charity', 'eldercare'],
     resources: small,
+    secrets: { SERVICE_CLIENT_SECRET: ['discovery-secrets', 'SERVICE_CLIENT_SECRET'] },
   },
   {
     name: 'notify',

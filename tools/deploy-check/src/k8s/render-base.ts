@@ -254,6 +254,8 @@ function commonConfig(): Manifest {
       IDENTITY_URL: clusterEndpoints.identity,
       ISSUER: clusterEndpoints.identity,
       DISCOVERY_GRPC_ADDRESS: 'discovery:50053',
+      ELIGIBILITY_URL: 'http://eligibility:8081',
+      RISK_URL: 'http://risk:8082',
     },
   };
   return manifest;
