@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,21 +10,20 @@ import { bearer, bookkeeping, type Charity, startCharity } from './harness.ts';
 
 // An application may link the discovery alert that found the household; charity asks discovery
 // over gRPC whether the alert exists and is about that household. Here a small gRPC server speaks
-// discovery's AlertService contract (discovery's own proto when it is in proto/, else the
-// stand-in in test/fixtures), and checks charity's service token.
+// discovery's AlertService contract (proto/huimin/discovery/v1/alert.proto) and checks charity's
+// service token.
 
-const FIXTURE_ROOT = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const protoRoot = loadAlertServiceDefinition(PROTO_ROOT) ? PROTO_ROOT : FIXTURE_ROOT;
+const protoRoot = PROTO_ROOT;
 const SERVICE_TOKEN = `svc-${randomUUID()}`;
 
 const alerts = new Map([
   [
-    'AL-20260304-000087',
+    'ALR-2026-000087',
     {
-      alertId: 'AL-20260304-000087',
+      alertId: 'ALR-2026-000087',
       householdId: 'HH-320585100001-0107',
       communityCode: '320585100001',
-      status: 'ACKNOWLEDGED',
+      status: 'acknowledged',
     },
   ],
 ]);
@@ -53,8 +51,7 @@ beforeAll(async () => {
       }
       const alert = alerts.get(call.request.alertId);
       if (alert === undefined) callback({ code: grpc.status.NOT_FOUND, details: 'no such alert' });
-      // Both shapes: the fields of a bare Alert and a response wrapping one; protobuf keeps what the message declares.
-      else callback(null, { ...alert, alert });
+      else callback(null, { alert });
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
@@ -108,22 +105,22 @@ function apply(payload: Record<string, unknown>) {
 
 describe('linking a discovery alert to an application', () => {
   it('is accepted when discovery knows the alert and it is about this household, asked with charity’s service token', async () => {
-    const res = await apply({ alertId: 'AL-20260304-000087' });
+    const res = await apply({ alertId: 'ALR-2026-000087' });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ alertId: 'AL-20260304-000087', status: 'applied' });
-    expect(asked.at(-1)).toEqual({ alertId: 'AL-20260304-000087', authorization: `Bearer ${SERVICE_TOKEN}` });
+    expect(res.json()).toMatchObject({ alertId: 'ALR-2026-000087', status: 'applied' });
+    expect(asked.at(-1)).toEqual({ alertId: 'ALR-2026-000087', authorization: `Bearer ${SERVICE_TOKEN}` });
   });
 
   it('is refused with nothing written when discovery has no such alert', async () => {
     const before = await bookkeeping(charity);
-    const res = await apply({ alertId: 'AL-20260304-999999' });
+    const res = await apply({ alertId: 'ALR-2026-999999' });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'ALERT_NOT_FOUND' });
     expect(await bookkeeping(charity)).toEqual(before);
   });
 
   it('is refused when the alert is about another household', async () => {
-    const res = await apply({ alertId: 'AL-20260304-000087', householdId: 'HH-320585100001-0999' });
+    const res = await apply({ alertId: 'ALR-2026-000087', householdId: 'HH-320585100001-0999' });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'ALERT_MISMATCH' });
   });
@@ -142,8 +139,8 @@ describe('linking a discovery alert to an application', () => {
       protoRoot,
     });
     try {
-      await expect(unreachable.getAlert('AL-20260304-000087')).rejects.toThrow(/UNAVAILABLE|DEADLINE/);
-      await expect(wrongToken.getAlert('AL-20260304-000087')).rejects.toThrow(/UNAUTHENTICATED/);
+      await expect(unreachable.getAlert('ALR-2026-000087')).rejects.toThrow(/UNAVAILABLE|DEADLINE/);
+      await expect(wrongToken.getAlert('ALR-2026-000087')).rejects.toThrow(/UNAUTHENTICATED/);
     } finally {
       unreachable.close();
       wrongToken.close();
@@ -151,7 +148,7 @@ describe('linking a discovery alert to an application', () => {
     // Through the API: discovery stops answering.
     server.forceShutdown();
     const before = await bookkeeping(charity);
-    const res = await apply({ alertId: 'AL-20260304-000087' });
+    const res = await apply({ alertId: 'ALR-2026-000087' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'ALERT_CHECK_UNAVAILABLE' });
     expect(await bookkeeping(charity)).toEqual(before);

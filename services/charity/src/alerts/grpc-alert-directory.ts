@@ -23,7 +23,7 @@ type GetAlert = (
   request: { alertId: string },
   metadata: grpc.Metadata,
   options: grpc.CallOptions,
-  callback: (err: grpc.ServiceError | null, response?: AlertMessage & { alert?: AlertMessage }) => void,
+  callback: (err: grpc.ServiceError | null, response?: { alert?: AlertMessage }) => void,
 ) => void;
 
 type AlertServiceClient = grpc.Client & { GetAlert: GetAlert };
@@ -81,27 +81,25 @@ export function createGrpcAlertDirectory(options: {
       }
       const metadata = new grpc.Metadata();
       metadata.set('authorization', `Bearer ${token}`);
-      const response = await new Promise<(AlertMessage & { alert?: AlertMessage }) | undefined>(
-        (resolve, reject) => {
-          client.GetAlert(
-            { alertId },
-            metadata,
-            { deadline: new Date(Date.now() + options.deadlineMs) },
-            (err, res) => {
-              if (err === null) resolve(res);
-              else if (err.code === grpc.status.NOT_FOUND) resolve(undefined);
-              else
-                reject(
-                  new AlertCheckUnavailable(`discovery answered ${grpc.status[err.code]}: ${err.details}`, {
-                    cause: err,
-                  }),
-                );
-            },
-          );
-        },
-      );
-      if (response === undefined) return undefined;
-      const alert = response.alert ?? response;
+      const response = await new Promise<{ alert?: AlertMessage } | undefined>((resolve, reject) => {
+        client.GetAlert(
+          { alertId },
+          metadata,
+          { deadline: new Date(Date.now() + options.deadlineMs) },
+          (err, res) => {
+            if (err === null) resolve(res);
+            else if (err.code === grpc.status.NOT_FOUND) resolve(undefined);
+            else
+              reject(
+                new AlertCheckUnavailable(`discovery answered ${grpc.status[err.code]}: ${err.details}`, {
+                  cause: err,
+                }),
+              );
+          },
+        );
+      });
+      const alert = response?.alert;
+      if (alert === undefined) return undefined;
       return {
         alertId: alert.alertId || alertId,
         ...(alert.householdId ? { householdId: alert.householdId } : {}),
