@@ -107,7 +107,9 @@ create table signal_log (
   subject_key text,
   alert_id text,
   outcome text not null check (outcome in ('opened', 'merged', 'suppressed', 'ignored', 'parked')),
-  received_at timestamptz not null
+  received_at timestamptz not null,
+  -- The database's clock as the handling finished (just before its commit): signal → alert latency.
+  handled_at timestamptz not null default clock_timestamp()
 );
 
 -- Round robin among equally loaded handlers: the last one each community's alert went to.
