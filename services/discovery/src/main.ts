@@ -73,7 +73,11 @@ await runService(async () => {
     roster,
     now,
     dismissSuppressDays: config.DISMISS_SUPPRESS_DAYS,
-    household: { eligibilityUrl: config.ELIGIBILITY_URL, riskUrl: config.RISK_URL },
+    household: {
+      eligibilityUrl: config.ELIGIBILITY_URL,
+      riskUrl: config.RISK_URL,
+      eldercareUrl: config.ELDERCARE_URL,
+    },
   });
 
   const runner = createConsumerRunner({

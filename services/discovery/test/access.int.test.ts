@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { devServiceCredentials } from '@huimin/auth';
 import { HouseholdRegistered, PersonRecordRead, RiskFlagged, syntheticResidentId } from '@huimin/contracts';
+import { createMetricsRegistry } from '@huimin/kit';
+import { startTestEnv } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp as createRiskApp } from '../../risk/src/app.ts';
+import { createApp } from '../src/app.ts';
 import { type AlertGrpcServer, loadAlertPackage, startAlertGrpcServer } from '../src/grpc/alert-service.ts';
 import type { ProtoGrpcType } from '../src/grpc/generated/alert.ts';
 import type { AlertServiceClient } from '../src/grpc/generated/huimin/discovery/v1/AlertService.ts';
@@ -11,6 +16,8 @@ import { bearer, CHANGSHENG, type Harness, LUDU_COMMUNITY, riskFlag, startHarnes
 // Every endpoint, tried by people who may and may not: a handler sees and changes only their
 // communities' alerts, a supervisor their town's, an admin all, an auditor reads all and changes
 // nothing; "not yours" answers exactly like "not there".
+
+const RISK_MIGRATIONS = fileURLToPath(new URL('../../risk/migrations', import.meta.url));
 
 let h: Harness;
 let changsheng: string; // an alert of 长胜 (娄东 town)
@@ -156,6 +163,7 @@ describe('the household view', () => {
     expect(JSON.stringify(body)).not.toContain(rid);
     expect(body.eligibility).toMatchObject({ status: 'unavailable' });
     expect(body.risk).toMatchObject({ status: 'unavailable' });
+    expect(body.eldercare).toMatchObject({ status: 'unavailable' });
     expect(body.alerts.map((a: { id: string }) => a.id)).toEqual([changsheng]);
     const { rows: audit } = await h.env.pool.query('select payload from outbox where type = $1', [
       PersonRecordRead.type,
@@ -170,6 +178,61 @@ describe('the household view', () => {
         }),
       ]),
     );
+    // With risk up (the real risk app on its own schema), its part comes back, asked with the
+    // handler's own token: risk checks the jurisdiction and audits its own read.
+    const riskEnv = await startTestEnv({
+      name: 'discovery_view_risk',
+      migrationsDir: RISK_MIGRATIONS,
+      broker: false,
+      redis: false,
+    });
+    const risk = await createRiskApp({
+      logger: riskEnv.logger,
+      registry: createMetricsRegistry({ service: 'risk' }),
+      pool: riskEnv.pool,
+      verifier: h.identity.remoteVerifier(),
+    });
+    try {
+      await riskEnv.pool.query(
+        `insert into households (household_id, community_code, town_code, size, business_date) values ($1, $2, '320585001', 1, '2026-11-01')`,
+        [householdOfChangsheng, CHANGSHENG],
+      );
+      await risk.listen({ port: 0, host: '127.0.0.1' });
+      const address = risk.server.address();
+      const viewer = await createApp({
+        logger: h.env.logger,
+        registry: createMetricsRegistry({ service: 'discovery' }),
+        pool: h.env.pool,
+        verifier: h.identity.remoteVerifier(),
+        roster: h.roster,
+        household: {
+          eligibilityUrl: 'http://127.0.0.1:9',
+          riskUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+          eldercareUrl: 'http://127.0.0.1:9',
+          timeoutMs: 2000,
+        },
+      });
+      const withRisk = await viewer.server.inject({
+        method: 'GET',
+        url: `/v1/households/${householdOfChangsheng}/view`,
+        headers: bearer(await h.token('handler.li')),
+      });
+      await viewer.close();
+      expect(withRisk.json().risk).toMatchObject({
+        status: 'ok',
+        data: { householdId: householdOfChangsheng, communityCode: CHANGSHENG, claims: [] },
+      });
+      const { rows: riskAudit } = await riskEnv.pool.query('select payload from outbox where type = $1', [
+        PersonRecordRead.type,
+      ]);
+      expect(riskAudit.map((r) => r.payload)).toEqual([
+        expect.objectContaining({ actorId: 'u-li', service: 'risk' }),
+      ]);
+    } finally {
+      await risk.close();
+      await riskEnv.close();
+    }
+
     const outsider = await (await as('handler.zhou')).get(`/v1/households/${householdOfChangsheng}/view`);
     expect(outsider.statusCode).toBe(404);
     const unknown = await (await as('handler.li')).get('/v1/households/HH-nobody/view');

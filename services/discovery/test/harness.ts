@@ -97,7 +97,12 @@ export async function startHarness(name: string, options: { consume?: boolean } 
         verifier: identity.remoteVerifier(),
         roster,
         now,
-        household: { eligibilityUrl: 'http://127.0.0.1:9', riskUrl: 'http://127.0.0.1:9', timeoutMs: 500 },
+        household: {
+          eligibilityUrl: 'http://127.0.0.1:9',
+          riskUrl: 'http://127.0.0.1:9',
+          eldercareUrl: 'http://127.0.0.1:9',
+          timeoutMs: 500,
+        },
       });
     const app = await makeApp();
     stoppers.push(() => app.close());

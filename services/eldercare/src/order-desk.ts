@@ -476,6 +476,8 @@ export function createOrderDesk(deps: OrderDeskDeps) {
     async listOrders(filter: {
       me?: UserPrincipal;
       elderId?: string;
+      /** The orders of every elder of the household (the household view asks this way). */
+      householdId?: string;
       status?: OrderStatus;
       month?: string;
       limit: number;
@@ -487,6 +489,8 @@ export function createOrderDesk(deps: OrderDeskDeps) {
         where.push(sql.replace('?', `$${params.length}`));
       };
       if (filter.elderId) add('elder_id = ?', filter.elderId);
+      if (filter.householdId)
+        add('elder_id in (select elder_id from elders where household_id = ?)', filter.householdId);
       if (filter.status) add('status = ?', filter.status);
       if (filter.month) add('quota_month = ?', filter.month);
       if (filter.me?.role === 'provider-staff') add('provider_id = ?', filter.me.providerId ?? '');

@@ -419,6 +419,15 @@ describe('visit verification (EVV) and provider isolation', () => {
     expect((await call('GET', '/v1/orders?limit=500', otherHandlerToken)).body.orders).toEqual([]);
     const mine = await call('GET', `/v1/orders?elderId=${elders.chen}&limit=500`, handlerToken);
     expect(mine.body.orders).toContainEqual(expect.objectContaining({ orderId: id }));
+    // The household view asks by household: the Chens' orders, and no one else's.
+    const household = await call('GET', '/v1/orders?householdId=HH-T-CHEN&limit=500', handlerToken);
+    expect(household.body.orders).toContainEqual(expect.objectContaining({ orderId: id }));
+    expect((household.body.orders as { elderId: string }[]).every((o) => o.elderId === elders.chen)).toBe(
+      true,
+    );
+    expect(
+      (await call('GET', '/v1/orders?householdId=HH-T-CHEN&limit=500', otherHandlerToken)).body.orders,
+    ).toEqual([]);
     const address = await call('GET', `/v1/orders/${id}/visit-address`, caregiverA);
     expect(address.body).toMatchObject({ orderId: id, ...CHEN_HOME });
     expect(await call('GET', `/v1/orders/${id}/visit-address`, caregiverB)).toMatchObject({ status: 404 });

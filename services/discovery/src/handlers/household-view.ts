@@ -9,6 +9,7 @@ import { presentAlert } from './http-routes.ts';
 export interface HouseholdSources {
   eligibilityUrl: string;
   riskUrl: string;
+  eldercareUrl: string;
   timeoutMs?: number;
 }
 
@@ -64,9 +65,10 @@ export async function householdView(
   if (!communityCode || !inJurisdiction(me, communityCode)) return undefined;
   const timeout = sources.timeoutMs ?? 2000;
   const id = encodeURIComponent(householdId);
-  const [eligibility, risk, alerts] = await Promise.all([
+  const [eligibility, risk, eldercare, alerts] = await Promise.all([
     part(`${sources.eligibilityUrl}/v1/households/${id}/eligibility`, authorization, timeout),
     part(`${sources.riskUrl}/v1/households/${id}/risk`, authorization, timeout),
+    part(`${sources.eldercareUrl}/v1/orders?householdId=${id}&limit=50`, authorization, timeout),
     listAlerts(pool, me, { householdId }, { limit: 50 }),
   ]);
   return {
@@ -76,6 +78,7 @@ export async function householdView(
     members: members.map((m) => ({ residentId: maskResidentId(m.resident_id) })),
     eligibility,
     risk,
+    eldercare,
     alerts: alerts.alerts.map(presentAlert),
   };
 }

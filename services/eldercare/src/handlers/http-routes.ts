@@ -45,6 +45,7 @@ const NewOrder = Type.Object(
 const Statuses = ['assigned', 'in_service', 'completed', 'rated', 'cancelled', 'no_show'] as const;
 const ListQuery = Type.Object({
   elderId: Type.Optional(Id),
+  householdId: Type.Optional(Id),
   status: Type.Optional(Type.Union(Statuses.map((s) => Type.Literal(s)))),
   month: Type.Optional(Month),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
@@ -121,6 +122,7 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
         me: userOf(request),
         limit: q.limit,
         ...(q.elderId ? { elderId: q.elderId } : {}),
+        ...(q.householdId ? { householdId: q.householdId } : {}),
         ...(q.status ? { status: q.status as OrderStatus } : {}),
         ...(q.month ? { month: q.month } : {}),
       });

@@ -256,6 +256,7 @@ function commonConfig(): Manifest {
       DISCOVERY_GRPC_ADDRESS: 'discovery:50053',
       ELIGIBILITY_URL: 'http://eligibility:8081',
       RISK_URL: 'http://risk:8082',
+      ELDERCARE_URL: 'http://eldercare:8085',
     },
   };
   return manifest;
