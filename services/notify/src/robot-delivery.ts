@@ -12,7 +12,7 @@ import {
   type RobotMessage,
 } from './domain/robot-message.ts';
 import { robotRequest } from './domain/robot-payload.ts';
-import { nextShanghaiTime } from './domain/shanghai-time.ts';
+import { nextShanghaiTime, shanghaiDate, shanghaiInstant } from './domain/shanghai-time.ts';
 import type { NotifyMetrics } from './metrics.ts';
 import { type AlertView, communityDigest } from './store/alerts-store.ts';
 import { purgeLog } from './store/delivery-log.ts';
@@ -236,8 +236,13 @@ export function createRobotDelivery(deps: {
         digestMessage({ communityCode: community, date, ...facts }, settings.consoleUrl),
       );
     }
-    const next = nextShanghaiTime(at, settings.digestAt);
-    if (next.date !== date) await schedule(client, { kind: jobKinds.digest, key: next.date, dueAt: next.at });
+    // The day after this digest's date; a digest run very late (replicas down for days) skips to
+    // the next one still ahead rather than sending a burst of stale ones.
+    const dayAfter = shanghaiDate(new Date(shanghaiInstant(date, '12:00').getTime() + 86_400_000));
+    const followingAt = shanghaiInstant(dayAfter, settings.digestAt);
+    const next =
+      followingAt > at ? { date: dayAfter, at: followingAt } : nextShanghaiTime(at, settings.digestAt);
+    await schedule(client, { kind: jobKinds.digest, key: next.date, dueAt: next.at });
   };
 
   const purge: JobHandler = async (job, client) => {
