@@ -112,6 +112,13 @@ create table signal_log (
   handled_at timestamptz not null default clock_timestamp()
 );
 
+-- Live alerts per assignee, kept with every assignment and closing: routing reads the load of a
+-- community's handlers in one indexed lookup instead of counting their alerts.
+create table handler_load (
+  user_id text primary key,
+  live_alerts integer not null default 0 check (live_alerts >= 0)
+);
+
 -- Round robin among equally loaded handlers: the last one each community's alert went to.
 create table routing_cursor (
   community_code text primary key,

@@ -27,6 +27,7 @@ import { type Roster, type RosterSource, RosterUnavailable } from './roster.ts';
 import {
   type AlertRow,
   addHistory,
+  adjustLoad,
   findAlert,
   findLiveAlert,
   insertAlert,
@@ -269,6 +270,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
       alert.onBehalfOf = pick.onBehalfOf ?? null;
     }
     await insertAlert(client, alert);
+    await adjustLoad(client, alert.assigneeUserId, 1);
     await addHistory(client, {
       alertId: alert.id,
       at,
@@ -523,6 +525,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
     alert.onBehalfOf = pick.onBehalfOf ?? null;
     alert.updatedAt = at;
     await saveAlert(client, alert);
+    await adjustLoad(client, pick.userId, 1);
     await addHistory(client, {
       alertId: alert.id,
       at,
@@ -712,6 +715,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
         alert.closedAt = at;
         alert.updatedAt = at;
         await saveAlert(client, alert);
+        await adjustLoad(client, alert.assigneeUserId, -1);
         await stopTimers(client, alert);
         await addHistory(client, {
           alertId: id,
@@ -737,6 +741,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
         alert.closedAt = at;
         alert.updatedAt = at;
         await saveAlert(client, alert);
+        await adjustLoad(client, alert.assigneeUserId, -1);
         await stopTimers(client, alert);
         const until = new Date(at.getTime() + suppressDays * DAY_MS);
         await client.query(
@@ -791,6 +796,8 @@ export function createAlertDesk(options: AlertDeskOptions) {
         alert.onBehalfOf = null;
         alert.updatedAt = at;
         await saveAlert(client, alert);
+        await adjustLoad(client, previous, -1);
+        await adjustLoad(client, userId, 1);
         await addHistory(client, {
           alertId: id,
           at,

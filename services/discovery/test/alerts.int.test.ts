@@ -561,3 +561,18 @@ describe('lists, statistics, export, policies', () => {
     expect(back.statusCode).toBe(201);
   });
 });
+
+describe('routing load', () => {
+  it('keeps each assignee’s live-alert count equal to their live alerts through opening, reassignment and closing', async () => {
+    const { rows: kept } = await h.env.pool.query(
+      'select user_id, live_alerts from handler_load where live_alerts > 0 order by user_id',
+    );
+    const { rows: actual } = await h.env.pool.query(
+      `select assignee_user_id as user_id, count(*)::int as live_alerts from alerts
+        where status in ('open', 'acknowledged', 'visiting') and assignee_user_id is not null
+        group by 1 order by 1`,
+    );
+    expect(actual.length).toBeGreaterThan(2);
+    expect(kept).toEqual(actual);
+  });
+});

@@ -234,13 +234,21 @@ export async function recordSignal(
 
 /** Live alerts per user among `userIds` (the load routing balances). */
 export async function openLoad(db: Queryable, userIds: readonly string[]): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ assignee_user_id: string; n: string }>(
-    `select assignee_user_id, count(*) as n from alerts
-      where status in ('open', 'acknowledged', 'visiting') and assignee_user_id = any($1)
-      group by assignee_user_id`,
+  const { rows } = await db.query<{ user_id: string; live_alerts: number }>(
+    'select user_id, live_alerts from handler_load where user_id = any($1)',
     [userIds],
   );
-  return new Map(rows.map((r) => [r.assignee_user_id, Number(r.n)]));
+  return new Map(rows.map((r) => [r.user_id, r.live_alerts]));
+}
+
+/** Moves a user's live-alert count by `delta` (+1 when an alert becomes theirs, −1 when it leaves). */
+export async function adjustLoad(db: Queryable, userId: string | null, delta: 1 | -1): Promise<void> {
+  if (!userId) return;
+  await db.query(
+    `insert into handler_load (user_id, live_alerts) values ($1, greatest($2, 0))
+     on conflict (user_id) do update set live_alerts = greatest(handler_load.live_alerts + $2, 0)`,
+    [userId, delta],
+  );
 }
 
 export const ALERT_COLUMNS = COLUMNS;
