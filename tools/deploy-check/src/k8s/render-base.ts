@@ -21,6 +21,9 @@ const labels = (name: string) => ({ 'app.kubernetes.io/name': name, ...PART_OF }
 const selector = (name: string) => ({ 'app.kubernetes.io/name': name });
 
 /** Where the platform's shared infrastructure is reached from inside the cluster. */
+/** The platform's public host name (the ingress); overlays replace it per deployment. */
+const PUBLIC_HOST = 'huimin.example.gov.cn';
+
 export const clusterEndpoints = {
   kafkaBootstrap: 'kafka-bootstrap.kafka.svc:9092',
   otelCollector: 'http://otel-collector.monitoring.svc:4318',
@@ -257,6 +260,9 @@ function commonConfig(): Manifest {
       ELIGIBILITY_URL: 'http://eligibility:8081',
       RISK_URL: 'http://risk:8082',
       ELDERCARE_URL: 'http://eldercare:8085',
+      // Where people open the case-handler console (notify serves it at the ingress's root); robot
+      // messages link there.
+      CONSOLE_URL: `https://${PUBLIC_HOST}`,
     },
   };
   return manifest;
@@ -322,8 +328,8 @@ function publicIngress(services: readonly DeployedService[]): Manifest {
     metadata: { name: 'huimin-public', labels: PART_OF },
     spec: {
       ingressClassName: 'nginx',
-      tls: [{ hosts: ['huimin.example.gov.cn'], secretName: 'huimin-public-tls' }],
-      rules: [{ host: 'huimin.example.gov.cn', http: { paths } }],
+      tls: [{ hosts: [PUBLIC_HOST], secretName: 'huimin-public-tls' }],
+      rules: [{ host: PUBLIC_HOST, http: { paths } }],
     },
   };
   return manifest;
