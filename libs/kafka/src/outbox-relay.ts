@@ -1,6 +1,7 @@
 import type { Logger } from '@huimin/kit';
 import { claimOutboxBatch, markOutboxSent, outboxChannel, withTransaction } from '@huimin/pg';
 import pg from 'pg';
+import { Gauge, type Registry } from 'prom-client';
 import type { Publisher } from './publisher.ts';
 
 export interface OutboxRelayOptions {
@@ -15,6 +16,11 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /** Connection string for the LISTEN connection; defaults to the pool's. */
   connectionString?: string;
+  /**
+   * Exports `huimin_outbox_pending{schema}` and `huimin_outbox_oldest_pending_seconds{schema}`,
+   * read from the outbox at each scrape (so every replica reports the same backlog, relaying or not).
+   */
+  registry?: Registry;
 }
 
 export interface OutboxRelay {
@@ -36,6 +42,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 1000;
   const log = logger.child({ component: 'outbox-relay', schema });
+  if (options.registry) registerBacklogMetrics(options.registry, pool, schema, log);
 
   let running = false;
   let listener: pg.Client | undefined;
@@ -143,4 +150,50 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
 function poolConnectionString(pool: pg.Pool): string | undefined {
   return (pool as unknown as { options: { connectionString?: string } }).options.connectionString;
+}
+
+/** The backlog gauges, read at scrape time with one indexed query (outbox_unsent). */
+function registerBacklogMetrics(registry: Registry, pool: pg.Pool, schema: string, log: Logger): void {
+  let last: Promise<{ pending: number; oldestSeconds: number }> | undefined;
+  // Both gauges are collected in one scrape: they share one query.
+  const read = () => {
+    last ??= pool
+      .query<{ pending: string; oldest: Date | null }>(
+        'select count(*) as pending, min(created_at) as oldest from outbox where sent_at is null',
+      )
+      .then(({ rows }) => ({
+        pending: Number(rows[0]?.pending ?? 0),
+        oldestSeconds: rows[0]?.oldest ? Math.max(0, (Date.now() - rows[0].oldest.getTime()) / 1000) : 0,
+      }))
+      .finally(() => {
+        setTimeout(() => {
+          last = undefined;
+        }, 100).unref();
+      });
+    return last;
+  };
+  const gauge = (
+    name: string,
+    help: string,
+    pick: (b: { pending: number; oldestSeconds: number }) => number,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['schema'],
+      registers: [registry],
+      async collect() {
+        try {
+          this.set({ schema }, pick(await read()));
+        } catch (err: unknown) {
+          log.warn({ err }, 'could not read the outbox backlog for metrics');
+        }
+      },
+    });
+  gauge('huimin_outbox_pending', 'Events written to the outbox and not yet published', (b) => b.pending);
+  gauge(
+    'huimin_outbox_oldest_pending_seconds',
+    'Age of the oldest event waiting in the outbox (0 when none waits)',
+    (b) => b.oldestSeconds,
+  );
 }

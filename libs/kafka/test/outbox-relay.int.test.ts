@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { withTransaction } from '@huimin/pg';
 import { readRecords, startTestEnv, type TestEnv, waitUntil } from '@huimin/testkit';
 import type { Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendEvent,
@@ -179,5 +180,45 @@ describe('outbox relay', () => {
     const seqs = records.map((r) => JSON.parse(r.value).seq as number);
     expect(new Set(seqs).size).toBe(300);
     expect(seqs).toHaveLength(300);
+  });
+});
+
+describe('outbox backlog metrics', () => {
+  it('report the events waiting and the age of the oldest, and fall to zero once the relay has published them', async () => {
+    const topic = testTopic('relay-metrics');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    await waitUntil(async () => (await unsent()) === 0, 'earlier tests’ rows are out');
+    const registry = new Registry();
+    const relay = createOutboxRelay({
+      pool: env.pool,
+      schema: env.schema,
+      publisher: createPublisher({ producer }),
+      logger: env.logger,
+      pollMs: 200,
+      connectionString: env.databaseUrl,
+      registry,
+    });
+    const value = async (name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels.schema === env.schema)
+        ?.value;
+    // Not started: rows wait, as they would behind a relay that cannot reach Kafka.
+    for (let seq = 1; seq <= 7; seq++) {
+      await withTransaction(env.pool, (client) =>
+        appendEvent(client, event, { householdId: 'H1', seq }, { source: '/test' }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await value('huimin_outbox_pending')).toBe(7);
+    expect(await value('huimin_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(1);
+    await relay.start();
+    try {
+      await waitUntil(async () => (await unsent()) === 0, 'the relay published the backlog');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await value('huimin_outbox_pending')).toBe(0);
+      expect(await value('huimin_outbox_oldest_pending_seconds')).toBe(0);
+    } finally {
+      await relay.stop();
+    }
   });
 });

@@ -50,7 +50,14 @@ await runService(async () => {
   const producer = createProducer(kafka);
   await producer.connect();
   lifecycle.onShutdown('kafka producer', () => producer.disconnect());
-  const relay = createOutboxRelay({ pool, schema, publisher: createPublisher({ producer }), logger });
+  const registry = createMetricsRegistry({ service: 'charity' });
+  const relay = createOutboxRelay({
+    pool,
+    schema,
+    publisher: createPublisher({ producer }),
+    logger,
+    registry,
+  });
   await relay.start();
   lifecycle.onShutdown('outbox relay', () => relay.stop());
 
@@ -89,7 +96,7 @@ await runService(async () => {
   const now = () => new Date();
   const app = await createApp({
     logger,
-    registry: createMetricsRegistry({ service: 'charity' }),
+    registry,
     pool,
     verifier: createTokenVerifier({
       issuers: [{ issuer: config.AUTH_ISSUER, jwksUrl: config.AUTH_JWKS_URL }],

@@ -108,8 +108,8 @@ export function createAlertDesk(options: AlertDeskOptions) {
   });
   const breaches = new Counter({
     name: 'huimin_discovery_sla_breaches_total',
-    help: 'SLA clocks that ran out (each escalated once), by clock and priority',
-    labelNames: ['clock', 'priority'],
+    help: 'SLA clocks that ran out (each escalated once), by town, clock and priority',
+    labelNames: ['town', 'clock', 'priority'],
     registers,
   });
   const signalToAlert = new Histogram({
@@ -502,7 +502,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
         },
         escalatedAt: at.toISOString(),
       });
-      breaches.inc({ clock, priority: alert.priority });
+      breaches.inc({ town: alert.townCode, clock, priority: alert.priority });
     };
   }
 

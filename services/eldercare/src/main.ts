@@ -49,6 +49,7 @@ await runService(async () => {
     publisher: createPublisher({ producer }),
     logger,
     connectionString: config.DATABASE_URL,
+    registry,
   });
   await relay.start();
   lifecycle.onShutdown('outbox relay', () => relay.stop());
