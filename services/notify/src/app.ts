@@ -125,8 +125,10 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
     handlers: alertEventHandlers({ robots, now }),
     logger,
     registry,
-    // One partition at a time per replica: the delivery log's append lock serialises them anyway.
-    batchSize: 20,
+    // One transaction per event: an event is pushed as soon as it commits (a batch would hold
+    // every event back until the batch's last one, and hold the log's lock throughout). The lock
+    // is taken only at the append, the transaction's last step.
+    batchSize: 1,
   });
 
   const scheduler = createScheduler({

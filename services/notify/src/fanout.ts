@@ -61,6 +61,7 @@ export function createFanout(options: FanoutOptions) {
   let leaderClient: pg.Client | undefined;
   let leader = false;
   let wake: (() => void) | undefined;
+  let notified = false;
   let publisherLoop: Promise<void> | undefined;
   let repairTimer: NodeJS.Timeout | undefined;
 
@@ -108,19 +109,30 @@ export function createFanout(options: FanoutOptions) {
     client.on('error', () => {
       leader = false;
       leaderClient = undefined;
+      publishedUpto = undefined;
     });
-    client.on('notification', () => wake?.());
+    client.on('notification', () => {
+      // A row committed: publish again, even if it came while this loop was busy publishing.
+      notified = true;
+      wake?.();
+    });
     await client.connect();
     await client.query(`set search_path to ${pg.escapeIdentifier(schema)}`);
     await client.query(`listen ${pg.escapeIdentifier(logChannel(schema))}`);
     return client;
   }
 
+  // Where this leader got to; read from Postgres when it takes over, then kept here.
+  let publishedUpto: number | undefined;
+
   async function publishOnce(client: pg.Client): Promise<boolean> {
-    const { rows } = await client.query<{ published_upto: string }>(
-      'select published_upto from fanout_state',
-    );
-    let prev = Number(rows[0]?.published_upto ?? 0);
+    if (publishedUpto === undefined) {
+      const { rows } = await client.query<{ published_upto: string }>(
+        'select published_upto from fanout_state',
+      );
+      publishedUpto = Number(rows[0]?.published_upto ?? 0);
+    }
+    let prev = publishedUpto;
     const entries = await readLogAfter(client, prev, BATCH);
     if (entries.length === 0) return false;
     const pipeline = publisherRedis.pipeline();
@@ -137,12 +149,14 @@ export function createFanout(options: FanoutOptions) {
     const failed = results?.find(([err]) => err);
     if (failed) throw failed[0];
     await client.query('update fanout_state set published_upto = $1 where published_upto < $1', [prev]);
+    publishedUpto = prev;
     return entries.length === BATCH;
   }
 
   async function runPublisher(): Promise<void> {
     while (running) {
       let more = false;
+      let failed = false;
       try {
         if (!leaderClient) leaderClient = await connectLeaderClient();
         if (!leader) {
@@ -150,13 +164,17 @@ export function createFanout(options: FanoutOptions) {
             `select pg_try_advisory_lock(hashtext(current_schema() || '.fanout')) as locked`,
           );
           leader = rows[0]?.locked === true;
+          publishedUpto = undefined;
           if (leader) log.info('publishing the delivery log to Redis');
         }
+        notified = false;
         if (leader) more = await publishOnce(leaderClient);
       } catch (err: unknown) {
+        failed = true;
         log.warn({ err: (err as Error).message }, 'fan-out publish failed; retrying');
       }
       if (more || !running) continue;
+      if (notified && !failed) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {

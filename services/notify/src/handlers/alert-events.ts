@@ -47,6 +47,8 @@ export function alertEventHandlers(deps: { robots: RobotDelivery; now: () => Dat
       escalatedUserIds: event.name === 'AlertSlaBreached' ? event.payload.escalatedTo.userIds : [],
     };
     const notice = noticeOf(event, { eventId: envelope.id, occurredAt: envelope.time, title: alert.title });
+    await deps.robots.onAlertEvent(client, event, envelope.id, alert);
+    // Last: the append takes the log's lock, held until commit, so the less after it the better.
     await appendToLog(client, {
       eventId: envelope.id,
       eventType: envelope.type,
@@ -54,7 +56,6 @@ export function alertEventHandlers(deps: { robots: RobotDelivery; now: () => Dat
       notice,
       occurredAt: new Date(envelope.time),
     });
-    await deps.robots.onAlertEvent(client, event, envelope.id, alert);
   }
 
   return [

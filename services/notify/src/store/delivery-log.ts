@@ -56,10 +56,12 @@ export async function appendToLog(
   await client.query(`select pg_advisory_xact_lock(hashtext(current_schema() || '.delivery_log'))`);
   const { audience: a } = entry;
   const { rows } = await client.query<{ seq: string }>(
-    `insert into delivery_log (event_id, event_type, alert_id, community_code, town_code, assignee_user_id,
-       stand_in_user_ids, to_supervisors, escalated_user_ids, notice, occurred_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     returning seq`,
+    `with appended as (
+       insert into delivery_log (event_id, event_type, alert_id, community_code, town_code, assignee_user_id,
+         stand_in_user_ids, to_supervisors, escalated_user_ids, notice, occurred_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       returning seq)
+     select seq, pg_notify(current_schema() || '_delivery_log', '') from appended`,
     [
       entry.eventId,
       entry.eventType,
@@ -74,7 +76,6 @@ export async function appendToLog(
       entry.occurredAt,
     ],
   );
-  await client.query(`select pg_notify(current_schema() || '_delivery_log', '')`);
   return Number(rows[0]?.seq);
 }
 
