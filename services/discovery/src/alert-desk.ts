@@ -506,18 +506,26 @@ export function createAlertDesk(options: AlertDeskOptions) {
     };
   }
 
+  /**
+   * Routing retried for an alert nobody could take: after 10 min, then doubling up to 6 h (a
+   * community without a roster or a town without a supervisor is a data gap someone must fix; the
+   * alert is in every admin's list meanwhile). Keys `<alert id>#<attempt>`.
+   */
   const routeJob: JobHandler = async (job, client) => {
-    const alert = await findAlert(client, job.key, { forUpdate: true });
+    const [alertId = job.key, attemptText = '0'] = job.key.split('#');
+    const attempt = Number(attemptText) || 0;
+    const alert = await findAlert(client, alertId, { forUpdate: true });
     if (!alert || alert.assigneeUserId || !['open', 'acknowledged', 'visiting'].includes(alert.status))
       return;
     const r = await roster.roster(alert.communityCode);
     const pick = await choose(client, r);
     const at = now();
     if (!pick) {
+      const delayMs = Math.min(600_000 * 2 ** attempt, 6 * 3_600_000);
       await schedule(client, {
         kind: JOB_ROUTE,
-        key: `${alert.id}#${at.getTime()}`,
-        dueAt: new Date(at.getTime() + 600_000),
+        key: `${alert.id}#${attempt + 1}`,
+        dueAt: new Date(at.getTime() + delayMs),
       });
       return;
     }
@@ -548,8 +556,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
     jobs: {
       [JOB_ACKNOWLEDGE]: breachJob('acknowledge'),
       [JOB_VISIT]: breachJob('visit'),
-      [JOB_ROUTE]: (job: Parameters<JobHandler>[0], client: pg.PoolClient) =>
-        routeJob({ ...job, key: job.key.split('#')[0] ?? job.key }, client),
+      [JOB_ROUTE]: routeJob,
     } satisfies Record<string, JobHandler>,
 
     /** Writes version 1 of the rules and the SLA policy if the schema has none. */

@@ -8,10 +8,13 @@ import {
   RiskFlagged,
   syntheticResidentId,
 } from '@huimin/contracts';
+import { createMetricsRegistry } from '@huimin/kit';
 import { withTransaction } from '@huimin/pg';
 import { readRecords } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_ACKNOWLEDGE } from '../src/alert-desk.ts';
+import { createApp } from '../src/app.ts';
+import { createRosterClient } from '../src/roster.ts';
 import {
   bearer,
   CHANGSHENG,
@@ -306,6 +309,58 @@ describe('routing', () => {
       [hh2],
     );
     expect(r2[0].assignee_user_id).toBe('u-sup');
+  });
+});
+
+describe('routing while identity is down', () => {
+  it('opens the alert unassigned, then routes it when identity answers again', async () => {
+    const down = await createApp({
+      logger: h.env.logger,
+      registry: createMetricsRegistry({ service: 'discovery' }),
+      pool: h.env.pool,
+      verifier: h.identity.remoteVerifier(),
+      roster: createRosterClient({
+        identityUrl: 'http://127.0.0.1:9',
+        tokens: { token: async () => 'x', headers: async () => ({ authorization: 'Bearer x' }) },
+        cacheMs: 0,
+        timeoutMs: 300,
+      }),
+      now: () => h.clock.at,
+      household: {
+        eligibilityUrl: 'http://127.0.0.1:9',
+        riskUrl: 'http://127.0.0.1:9',
+        eldercareUrl: 'http://127.0.0.1:9',
+      },
+    });
+    const hh = newHousehold();
+    await withTransaction(h.env.pool, (client) =>
+      down.desk.handleSignal(client, {
+        eventId: `down-${hh}`,
+        eventType: 'test',
+        code: 'risk.severe',
+        householdId: hh,
+        communityCode: CHANGSHENG,
+        reasons: [{ code: 'T', summary: '测试' }],
+      }),
+    );
+    await down.close();
+    const [alert] = await alertsOf(hh);
+    expect(alert).toMatchObject({ status: 'open', assignee_user_id: null });
+    const start = h.clock.at;
+    try {
+      h.clock.at = new Date(start.getTime() + 31_000);
+      while (await h.scheduler.runOnce()) {}
+    } finally {
+      h.clock.at = start;
+    }
+    const [routed] = await alertsOf(hh);
+    expect(['u-li', 'u-wang']).toContain(routed.assignee_user_id);
+    const assigned = (
+      await readRecords(h.env.kafka, discoveryAlertStream.name, { timeoutMs: 20_000 })
+    ).filter((r) => r.key === alert.id && r.headers.ce_type === 'huimin.alert.assigned.v1');
+    expect(assigned.map((r) => JSON.parse(r.value))).toEqual([
+      expect.objectContaining({ assigneeUserId: routed.assignee_user_id, reason: 'routed', by: 'system' }),
+    ]);
   });
 });
 
