@@ -14,6 +14,7 @@ export default defineConfig({
       'tools/*/src/**/*.test.ts',
       'tools/*/test/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'e2e/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/.data/**'],
     testTimeout: 30_000,
