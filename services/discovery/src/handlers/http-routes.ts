@@ -463,6 +463,46 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
       return view;
     },
   );
+
+  app.get(
+    '/v1/alerts/:id/subject',
+    {
+      schema: {
+        summary:
+          'The alert’s resident IDs unmasked (the person, the household’s members), for the handlers and supervisors of its jurisdiction; every read audited as a full view with the reason given',
+        params: IdParams,
+        querystring: Type.Object({
+          view: Type.Literal('full'),
+          purpose: Type.String({ minLength: 2, maxLength: 200, description: 'why the full view is needed' }),
+        }),
+      },
+      onRequest: [signedIn, requireRole('case-handler', 'town-supervisor')],
+    },
+    async (request, reply) => {
+      const me = userOf(request);
+      const { purpose } = request.query as { purpose: string };
+      const alert = await desk.get(idOf(request), me);
+      const { rows: members } = alert.householdId
+        ? await pool.query<{ resident_id: string }>(
+            'select resident_id from people where household_id = $1 order by resident_id',
+            [alert.householdId],
+          )
+        : { rows: [] };
+      await auditRead(pool, 'discovery', {
+        reader: me,
+        subjectType: alert.householdId ? 'household' : 'alert',
+        subjectId: alert.householdId ?? alert.id,
+        view: 'full',
+        purpose: `${alert.id}: ${purpose}`,
+      });
+      return reply.header('cache-control', 'private, no-store').send({
+        alertId: alert.id,
+        householdId: alert.householdId,
+        residentId: alert.residentId,
+        members: members.map((m) => ({ residentId: m.resident_id })),
+      });
+    },
+  );
 }
 
 function rulesProblems(body: unknown): string[] {
