@@ -37,5 +37,15 @@ export function createPool(options: CreatePoolOptions): pg.Pool {
   pool.on('error', (err: Error) => {
     logger.error({ err, schema: options.schema }, 'idle postgres connection failed');
   });
+  // A connection can also die while checked out — between two statements of a transaction that is
+  // waiting on something else (a Kafka send, an HTTP call), or cut by pg_terminate_backend. pg then
+  // emits 'error' on the client, which the pool only listens to while the client is idle: without
+  // this listener the service crashes. The transaction's next statement fails and rolls back as
+  // usual, and withTransaction discards the connection.
+  pool.on('connect', (client: pg.PoolClient) => {
+    client.on('error', (err: Error) => {
+      logger.warn({ err, schema: options.schema }, 'postgres connection lost');
+    });
+  });
   return pool;
 }
