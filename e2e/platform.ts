@@ -240,6 +240,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AUTH_JWKS_URL: `${identity}/.well-known/jwks.json`,
       ISSUER: identity,
       IDENTITY_URL: identity,
+      DISCOVERY_URL: http('discovery'),
       DISCOVERY_GRPC_ADDRESS: grpc('discovery'),
       ELIGIBILITY_URL: http('eligibility'),
       RISK_URL: http('risk'),

@@ -11,6 +11,7 @@ import type { NotifyConfig } from './config.ts';
 import { notifyErrors } from './errors.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { alertEventHandlers } from './handlers/alert-events.ts';
+import { registerConsoleGateway } from './handlers/console-gateway.ts';
 import { registerRobotRoutes } from './handlers/robot-routes.ts';
 import { registerStreamRoutes } from './handlers/stream-routes.ts';
 import { createHub, type Hub } from './hub.ts';
@@ -80,9 +81,19 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
     now,
     newId,
   });
+  await registerConsoleGateway(server, {
+    discoveryUrl: config.DISCOVERY_URL.replace(/\/$/, ''),
+    identityUrl: config.IDENTITY_URL.replace(/\/$/, ''),
+    logger,
+  });
   if (config.CONSOLE_DIR) {
-    // The case-handler console (issue 14) is static files served from here, beside its streams.
+    // The case-handler console is static files served from here, beside its streams. It routes
+    // in the URL's fragment; robot messages link to /alerts/<id>, which lands on the alert.
     await server.register(fastifyStatic, { root: config.CONSOLE_DIR, prefix: '/', index: 'index.html' });
+    server.get('/alerts/:id', { schema: { hide: true } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return reply.redirect(`/#/alerts/${encodeURIComponent(id)}`);
+    });
   }
   // Long-lived streams would hold a graceful close open: end them first; clients reconnect to
   // another replica with Last-Event-ID and lose nothing.

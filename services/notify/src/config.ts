@@ -28,6 +28,10 @@ export const NotifyConfig = Type.Object({
   CONSOLE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8084' }),
   /** Where the console's static files are (issue 14); unset: notify serves no console. */
   CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Where the console gateway (`/api/discovery/…`) forwards the console's alert calls. */
+  DISCOVERY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8083' }),
+  /** Where the console gateway (`/api/identity/…`) forwards login, rosters and leave. */
+  IDENTITY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8087' }),
   /** How long the delivery log keeps events for Last-Event-ID replay. */
   LOG_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72 }),
   /** Hosts a robot webhook may point at (no other address is ever called: SSRF). */
