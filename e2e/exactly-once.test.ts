@@ -188,7 +188,7 @@ describe('the whole platform under faults', () => {
     await Promise.all(faults);
     expect(next).toBe(plan.length);
     await Promise.all(thawed);
-    const state = await settle(platform, { timeoutMs: 300_000 });
+    const state = await settle(platform, { timeoutMs: FULL ? 900_000 : 300_000 });
 
     // 3. What users rely on.
     for (const service of platform.services.values()) await service.ready(30_000);
@@ -243,7 +243,7 @@ describe('the whole platform under faults', () => {
     };
     if (process.env.E2E_VERBOSE || process.env.E2E_SUMMARY)
       process.stderr.write(`[e2e summary] ${JSON.stringify(summary, null, 2)}\n`);
-  }, 1_200_000);
+  }, 2_400_000);
 });
 
 function platformKafka() {
