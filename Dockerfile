@@ -18,8 +18,15 @@ RUN npm install --global pnpm@10.34.9
 WORKDIR /src
 # The lockfile alone fills pnpm's store, so this layer is rebuilt only when dependencies change.
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
-RUN pnpm fetch --prod
+RUN pnpm fetch
 COPY . .
+# notify serves the case-handler console: built here with its dev dependencies (Vite, Preact) into
+# services/notify/console/dist, then the install starts afresh so none of them reach the image.
+RUN if [ "${SERVICE}" = notify ]; then \
+      pnpm install --offline --frozen-lockfile --filter "@huimin/notify" \
+      && pnpm --filter "@huimin/notify" run build:console \
+      && rm -rf node_modules libs/*/node_modules services/*/node_modules tools/*/node_modules; \
+    fi
 RUN pnpm install --offline --prod --frozen-lockfile --filter "@huimin/${SERVICE}..."
 
 # ---- runtime: what the service needs and nothing else, run as the unprivileged `node` user ----

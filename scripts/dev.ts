@@ -287,12 +287,14 @@ async function main(): Promise<void> {
   const services = discoverServices();
   await applyMigrations(services);
   await seedDemoData(services);
+  const consoleDir = await buildConsole();
   for (const service of services) {
     start(service.name, [join('src', 'main.ts')], service.dir, {
       DATABASE_URL: env.DATABASE_URL,
       REDIS_URL: env.REDIS_URL,
       KAFKA_BROKERS: brokers,
       ...(service.port ? { PORT: String(service.port) } : {}),
+      ...(service.name === 'notify' && consoleDir ? { CONSOLE_DIR: consoleDir } : {}),
     });
   }
   await Promise.all(services.filter((s) => s.port).map((s) => waitReady(s, 60_000)));
@@ -332,6 +334,9 @@ async function main(): Promise<void> {
   for (const service of services.filter((s) => s.port)) {
     say(`  ${service.name.padEnd(12)} http://127.0.0.1:${service.port}/docs`);
   }
+  const notify = services.find((s) => s.name === 'notify');
+  if (consoleDir && notify?.port)
+    say(`  console      http://127.0.0.1:${notify.port}/  (the case-handler console)`);
   if (brokers) say(`  kafka        ${brokers}`);
   if (services.some((s) => s.name === 'identity')) {
     say(
@@ -344,6 +349,21 @@ async function main(): Promise<void> {
   say('Ctrl-C stops everything');
   // Keep running even when nothing else holds the event loop open (no broker, no services yet).
   setInterval(() => {}, 1 << 30);
+}
+
+/** Builds the case-handler console (services/notify/console) with Vite for notify to serve. */
+async function buildConsole(): Promise<string | undefined> {
+  const source = join(root, 'services', 'notify', 'console');
+  if (!existsSync(join(source, 'vite.config.ts'))) return undefined;
+  const outDir = join(dataDir, 'console');
+  const { build } = await import('vite');
+  await build({
+    configFile: join(source, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  say(`console built into ${outDir}`);
+  return outDir;
 }
 
 process.on('SIGINT', () => void stopAll(0));

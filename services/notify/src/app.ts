@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { TokenVerifier } from '@huimin/auth';
 import { type ConsumerRunner, createConsumerRunner } from '@huimin/kafka';
@@ -89,7 +90,11 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
   if (config.CONSOLE_DIR) {
     // The case-handler console is static files served from here, beside its streams. It routes
     // in the URL's fragment; robot messages link to /alerts/<id>, which lands on the alert.
-    await server.register(fastifyStatic, { root: config.CONSOLE_DIR, prefix: '/', index: 'index.html' });
+    await server.register(fastifyStatic, {
+      root: resolve(config.CONSOLE_DIR),
+      prefix: '/',
+      index: 'index.html',
+    });
     server.get('/alerts/:id', { schema: { hide: true } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       return reply.redirect(`/#/alerts/${encodeURIComponent(id)}`);

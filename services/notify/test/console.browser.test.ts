@@ -172,7 +172,7 @@ describe('the case-handler console in Chromium', () => {
     await ludu.getByText('没有符合条件的预警').waitFor();
     // A mark on the window: a reload would wipe it.
     await handler.evaluate(() => {
-      (window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
+      (globalThis as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
     });
 
     await postThroughIngest();
@@ -183,7 +183,9 @@ describe('the case-handler console in Chromium', () => {
     expect(alertId).toMatch(/^ALR-\d{4}-\d{6,9}$/);
     expect(await row.textContent()).toContain('新');
     expect(
-      await handler.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage),
+      await handler.evaluate(
+        () => (globalThis as unknown as { stillTheSamePage?: boolean }).stillTheSamePage,
+      ),
     ).toBe(true);
     await waitFor('the title badge', async () => (await handler.title()).startsWith('(1) '), 5000);
     await handler.screenshot({ path: join(artifacts, 'console-desktop-inbox.png'), fullPage: true });
@@ -233,9 +235,13 @@ describe('the case-handler console in Chromium', () => {
     await handler.locator(`li[data-alert-id="${alertId}"]`).waitFor();
     await handler.screenshot({ path: join(artifacts, 'console-phone-inbox.png'), fullPage: true });
     // Nothing is wider than the phone's screen.
-    expect(await handler.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-      PHONE.width,
-    );
+    expect(
+      await handler.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      ),
+    ).toBeLessThanOrEqual(PHONE.width);
   });
 
   it('a handler of another town sees nothing of it, live or asked for', async () => {

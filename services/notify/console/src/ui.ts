@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, SessionExpired } from './api.ts';
 import type { Notice } from './stream.ts';
 
@@ -27,14 +27,18 @@ export function messageOf(err: unknown): string {
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   // The caller names what the load depends on (deps), as with useCallback itself.
+  const latest = useRef(0);
   const reload = useCallback(async () => {
+    // Only the newest load may land: an older one answering late (filters changed meanwhile, or a
+    // live event reloaded) must not overwrite what the person now asked for.
+    const ticket = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     try {
       const data = await load();
-      setState({ data, loading: false });
+      if (ticket === latest.current) setState({ data, loading: false });
     } catch (err) {
       if (err instanceof SessionExpired) return; // the shell shows the login
-      setState((s) => ({ ...s, error: messageOf(err), loading: false }));
+      if (ticket === latest.current) setState((s) => ({ ...s, error: messageOf(err), loading: false }));
     }
   }, deps);
   useEffect(() => {

@@ -263,6 +263,10 @@ function commonConfig(): Manifest {
       // Where people open the case-handler console (notify serves it at the ingress's root); robot
       // messages link there.
       CONSOLE_URL: `https://${PUBLIC_HOST}`,
+      // notify serves the console its image built (relative to its directory) and forwards the
+      // console's calls to discovery and identity (same origin).
+      CONSOLE_DIR: 'console/dist',
+      DISCOVERY_URL: 'http://discovery:8083',
     },
   };
   return manifest;
