@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { devServiceCredentials } from '@huimin/auth';
 import { HouseholdRegistered, PersonRecordRead, RiskFlagged, syntheticResidentId } from '@huimin/contracts';
 import { createMetricsRegistry } from '@huimin/kit';
 import { startTestEnv } from '@huimin/testkit';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp as createRiskApp } from '../../risk/src/app.ts';
 import { createApp } from '../src/app.ts';
@@ -302,6 +304,28 @@ describe('gRPC AlertService', () => {
     await expect(call(client.GetAlert, { alertId: 'ALR-2026-999999' }, md)).rejects.toMatchObject({
       code: grpc.status.NOT_FOUND,
     });
+  });
+
+  it('reports SERVING on the standard health service', async () => {
+    const healthDef = grpc.loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
+      grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
+    };
+    const health = new healthDef.grpc.health.v1.Health(
+      `127.0.0.1:${server.port}`,
+      grpc.credentials.createInsecure(),
+    ) as unknown as grpc.Client & {
+      Check: (req: unknown, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void) => void;
+    };
+    try {
+      const status = await new Promise<string | undefined>((resolve, reject) =>
+        health.Check({ service: 'huimin.discovery.v1.AlertService' }, (err, res) =>
+          err ? reject(err) : resolve(res?.status),
+        ),
+      );
+      expect(status).toBe('SERVING');
+    } finally {
+      health.close();
+    }
   });
 
   it('refuses a call without a service token, and a person’s token', async () => {
