@@ -245,6 +245,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ELIGIBILITY_URL: http('eligibility'),
       RISK_URL: http('risk'),
       ELDERCARE_URL: http('eldercare'),
+      CHARITY_URL: http('charity'),
       CONSOLE_URL: http('notify'),
     };
 

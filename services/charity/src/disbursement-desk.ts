@@ -239,6 +239,28 @@ export function createDisbursementDesk(deps: DisbursementDeskDeps) {
       }
     },
 
+    /**
+     * The help a household applied for and got (the household view asks this): those the viewer may
+     * see, audited as a read of the household's record. An unknown household gives an empty list.
+     */
+    async forHousehold(viewer: Principal, householdId: string): Promise<Disbursement[]> {
+      const everywhere =
+        viewer.role === 'charity-approver' || viewer.role === 'bureau-admin' || viewer.role === 'auditor';
+      const found = (await disbursementStore.forHousehold(pool, householdId, 100)).filter(
+        (d) => everywhere || inJurisdiction(viewer, d.communityCode),
+      );
+      if (found.length > 0) {
+        await auditRead(pool, 'charity', {
+          reader: viewer,
+          subjectType: 'household',
+          subjectId: householdId,
+          view: 'full',
+          purpose: 'charity help of the household',
+        });
+      }
+      return found;
+    },
+
     /** A disbursement with its household: a read of a household's record, so it is audited. */
     async get(viewer: Principal, id: string): Promise<Disbursement> {
       const found = await disbursementStore.get(pool, id);

@@ -180,6 +180,43 @@ describe('a disbursement', () => {
   });
 });
 
+describe('a household’s help, for the household view', () => {
+  it('lists the household’s applications to those who may see them, audited; others get an empty list', async () => {
+    const householdId = `HH-320585100001-${randomUUID().slice(0, 4)}`;
+    const first = (await apply({ householdId })).json<{ disbursementId: string }>();
+    const second = (await apply({ householdId, amountFen: 20_000 })).json<{ disbursementId: string }>();
+    await apply({}); // another household
+    const outboxBefore = await charity.count(`outbox where type = 'huimin.identity.record-read.v1'`);
+    const list = await charity.app.server.inject({
+      method: 'GET',
+      url: `/v1/disbursements?householdId=${householdId}`,
+      headers: bearer(charity.tokens.handler),
+    });
+    expect(list.statusCode).toBe(200);
+    expect(
+      list
+        .json()
+        .disbursements.map((d: { disbursementId: string }) => d.disbursementId)
+        .sort(),
+    ).toEqual([first.disbursementId, second.disbursementId].sort());
+    expect(await charity.count(`outbox where type = 'huimin.identity.record-read.v1'`)).toBe(
+      outboxBefore + 1,
+    );
+    const outsider = await charity.app.server.inject({
+      method: 'GET',
+      url: `/v1/disbursements?householdId=${householdId}`,
+      headers: bearer(
+        await charity.issuer.userToken({
+          userId: 'u-ludu',
+          role: 'case-handler',
+          jurisdictions: ['320585002001'],
+        }),
+      ),
+    });
+    expect(outsider.json()).toEqual({ householdId, disbursements: [] });
+  });
+});
+
 describe('concurrent payments', () => {
   it('never overdraw a restricted pot: of 20 approved payments worth twice what it holds, exactly half are paid', async () => {
     const fundId = 'fund-320585001'; // 娄东街道慈善分会

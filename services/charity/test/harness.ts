@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createTestIssuer, createTokenVerifier, type Role } from '@huimin/auth';
+import { createTestIssuer, createTokenVerifier, type Role, type TestIssuer } from '@huimin/auth';
 import { PersonRecordRead, taicang, topics } from '@huimin/contracts';
 import { createOutboxRelay, createProducer, createPublisher, ensureTopics } from '@huimin/kafka';
 import { createMetricsRegistry } from '@huimin/kit';
@@ -35,6 +35,8 @@ export interface Charity {
   sandbox: PaymentSandbox;
   registry: ReturnType<typeof createMetricsRegistry>;
   tokens: Record<keyof typeof users, string>;
+  /** Makes more tokens (people the fixed users do not cover). */
+  issuer: TestIssuer;
   /** Publishes the outbox now (only with a broker). */
   drainOutbox(): Promise<number>;
   count(table: string): Promise<number>;
@@ -122,6 +124,7 @@ export async function startCharity(options: {
   return {
     env,
     app,
+    issuer,
     sandbox,
     registry,
     tokens,

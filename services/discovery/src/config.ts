@@ -37,6 +37,7 @@ export const DiscoveryConfig = Type.Object({
   ELIGIBILITY_URL: url('eligibility’s HTTP API, for the household view', 'http://127.0.0.1:8081'),
   RISK_URL: url('risk’s HTTP API, for the household view', 'http://127.0.0.1:8082'),
   ELDERCARE_URL: url('eldercare’s HTTP API, for the household view', 'http://127.0.0.1:8085'),
+  CHARITY_URL: url('charity’s HTTP API, for the household view', 'http://127.0.0.1:8086'),
   SLA_SCHEDULER: Type.Boolean({ default: true, description: 'run the SLA timers and routing retries' }),
 });
 

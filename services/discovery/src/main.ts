@@ -78,6 +78,7 @@ await runService(async () => {
       eligibilityUrl: config.ELIGIBILITY_URL,
       riskUrl: config.RISK_URL,
       eldercareUrl: config.ELDERCARE_URL,
+      charityUrl: config.CHARITY_URL,
     },
   });
 

@@ -166,6 +166,7 @@ describe('the household view', () => {
     expect(body.eligibility).toMatchObject({ status: 'unavailable' });
     expect(body.risk).toMatchObject({ status: 'unavailable' });
     expect(body.eldercare).toMatchObject({ status: 'unavailable' });
+    expect(body.charity).toMatchObject({ status: 'unavailable' });
     expect(body.alerts.map((a: { id: string }) => a.id)).toEqual([changsheng]);
     const { rows: audit } = await h.env.pool.query('select payload from outbox where type = $1', [
       PersonRecordRead.type,
@@ -211,6 +212,7 @@ describe('the household view', () => {
           eligibilityUrl: 'http://127.0.0.1:9',
           riskUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
           eldercareUrl: 'http://127.0.0.1:9',
+          charityUrl: 'http://127.0.0.1:9',
           timeoutMs: 2000,
         },
       });

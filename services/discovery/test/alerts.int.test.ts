@@ -330,6 +330,7 @@ describe('routing while identity is down', () => {
         eligibilityUrl: 'http://127.0.0.1:9',
         riskUrl: 'http://127.0.0.1:9',
         eldercareUrl: 'http://127.0.0.1:9',
+        charityUrl: 'http://127.0.0.1:9',
       },
     });
     const hh = newHousehold();

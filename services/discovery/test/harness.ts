@@ -101,6 +101,7 @@ export async function startHarness(name: string, options: { consume?: boolean } 
           eligibilityUrl: 'http://127.0.0.1:9',
           riskUrl: 'http://127.0.0.1:9',
           eldercareUrl: 'http://127.0.0.1:9',
+          charityUrl: 'http://127.0.0.1:9',
           timeoutMs: 500,
         },
       });

@@ -1,5 +1,6 @@
 import { authenticate, requireRole, type TokenVerifier, userOf } from '@huimin/auth';
 import { AppError, type HttpServer } from '@huimin/kit';
+import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import { CHARITY_ACCESS } from '../auth/principal.ts';
 import type { DisbursementDesk } from '../disbursement-desk.ts';
@@ -139,6 +140,24 @@ export function registerStaffRoutes(app: HttpServer, deps: StaffRouteDeps): void
       const disbursement = await desk.apply(userOf(request), { ...body, fundedFrom: body.fundedFrom ?? {} });
       reply.code(201);
       return presentDisbursement(disbursement);
+    },
+  );
+
+  app.get(
+    '/v1/disbursements',
+    {
+      schema: {
+        summary: 'A household’s applications for help, newest first (the household view)',
+        querystring: Type.Object({
+          householdId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+        }),
+      },
+      onRequest: [signedIn, requireRole(...CHARITY_ACCESS.read)],
+    },
+    async (request) => {
+      const { householdId } = request.query as { householdId: string };
+      const found = await desk.forHousehold(userOf(request), householdId);
+      return { householdId, disbursements: found.map(presentDisbursement) };
     },
   );
 

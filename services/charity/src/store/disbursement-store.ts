@@ -97,6 +97,15 @@ export const disbursementStore = {
     );
   },
 
+  /** A household's applications, newest first. */
+  async forHousehold(db: Db, householdId: string, limit: number): Promise<Disbursement[]> {
+    const { rows } = await db.query<Row>(
+      'select * from disbursements where household_id = $1 order by applied_at desc, disbursement_id limit $2',
+      [householdId, limit],
+    );
+    return rows.map(toDisbursement);
+  },
+
   async get(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Disbursement | undefined> {
     const { rows } = await db.query<Row>(
       `select * from disbursements where disbursement_id = $1${options.forUpdate ? ' for update' : ''}`,

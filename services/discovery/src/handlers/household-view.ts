@@ -10,6 +10,7 @@ export interface HouseholdSources {
   eligibilityUrl: string;
   riskUrl: string;
   eldercareUrl: string;
+  charityUrl: string;
   timeoutMs?: number;
 }
 
@@ -65,10 +66,11 @@ export async function householdView(
   if (!communityCode || !inJurisdiction(me, communityCode)) return undefined;
   const timeout = sources.timeoutMs ?? 2000;
   const id = encodeURIComponent(householdId);
-  const [eligibility, risk, eldercare, alerts] = await Promise.all([
+  const [eligibility, risk, eldercare, charity, alerts] = await Promise.all([
     part(`${sources.eligibilityUrl}/v1/households/${id}/eligibility`, authorization, timeout),
     part(`${sources.riskUrl}/v1/households/${id}/risk`, authorization, timeout),
     part(`${sources.eldercareUrl}/v1/orders?householdId=${id}&limit=50`, authorization, timeout),
+    part(`${sources.charityUrl}/v1/disbursements?householdId=${id}`, authorization, timeout),
     listAlerts(pool, me, { householdId }, { limit: 50 }),
   ]);
   return {
@@ -79,6 +81,7 @@ export async function householdView(
     eligibility,
     risk,
     eldercare,
+    charity,
     alerts: alerts.alerts.map(presentAlert),
   };
 }

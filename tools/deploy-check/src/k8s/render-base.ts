@@ -260,6 +260,7 @@ function commonConfig(): Manifest {
       ELIGIBILITY_URL: 'http://eligibility:8081',
       RISK_URL: 'http://risk:8082',
       ELDERCARE_URL: 'http://eldercare:8085',
+      CHARITY_URL: 'http://charity:8086',
       // Where people open the case-handler console (notify serves it at the ingress's root); robot
       // messages link there.
       CONSOLE_URL: `https://${PUBLIC_HOST}`,
