@@ -289,7 +289,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       p.url = http(m.name);
       p.grpcAddress = grpc(m.name);
       p.ready = (timeoutMs = 60_000) =>
-        waitFor(`${m.name} to be ready`, async () => (await fetch(`${p.url}/readyz`)).ok, timeoutMs);
+        waitFor(
+          `${m.name} to be ready`,
+          async () => (await fetch(`${p.url}/readyz`, { signal: AbortSignal.timeout(2000) })).ok,
+          timeoutMs,
+        );
       p.restart = async () => {
         await p.stop();
         p.start();
