@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
-import { bearerToken, type TokenVerifier } from '@huimin/auth';
+import type { TokenVerifier } from '@huimin/auth';
+import { GrpcRefusal, type GrpcService, serveGrpc } from '@huimin/grpc';
 import type { Logger } from '@huimin/kit';
-import { HealthImplementation } from 'grpc-health-check';
 import type { Order, OrderDesk } from '../order-desk.ts';
 import type { Order as OrderMessage } from './generated/huimin/eldercare/v1/Order.ts';
 import type { OrderServiceHandlers } from './generated/huimin/eldercare/v1/OrderService.ts';
@@ -45,11 +44,7 @@ function toMessage(o: Order): OrderMessage {
   };
 }
 
-export interface OrderGrpcServer {
-  /** The bound port (useful with port 0 in tests). */
-  port: number;
-  close(): Promise<void>;
-}
+export type OrderGrpcServer = GrpcService;
 
 /**
  * `huimin.eldercare.v1.OrderService` with the standard health and reflection services. Callers
@@ -62,70 +57,30 @@ export async function startOrderGrpcServer(deps: {
   address: string;
   protoRoot?: string;
 }): Promise<OrderGrpcServer> {
-  const { desk, verifier, logger } = deps;
+  const { desk } = deps;
   const definition = loadOrderPackage(deps.protoRoot);
   const loaded = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
-  const server = new grpc.Server();
-
-  async function authorised(call: grpc.ServerUnaryCall<unknown, unknown>): Promise<grpc.ServiceError | null> {
-    const header = call.metadata.get('authorization')[0];
-    const token = typeof header === 'string' ? bearerToken(header) : undefined;
-    if (!token) return fail(grpc.status.UNAUTHENTICATED, 'a service token is required');
-    try {
-      await verifier.verifyService(token);
-      return null;
-    } catch (err: unknown) {
-      logger.debug({ err }, 'gRPC call refused');
-      return fail(grpc.status.UNAUTHENTICATED, 'the service token was refused');
-    }
-  }
-
-  const unary =
-    <Req, Res>(handle: (req: Req) => Promise<Res>) =>
-    async (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
-      const denied = await authorised(call as grpc.ServerUnaryCall<unknown, unknown>);
-      if (denied) return callback(denied);
-      try {
-        callback(null, await handle(call.request));
-      } catch (err: unknown) {
-        const code = (err as { code?: unknown }).code;
-        if (code === 'ORDER_NOT_FOUND') return callback(fail(grpc.status.NOT_FOUND, 'no such order'));
-        logger.error({ err }, 'gRPC call failed');
-        callback(fail(grpc.status.INTERNAL, 'internal error'));
-      }
-    };
-
-  const handlers: OrderServiceHandlers = {
-    GetOrder: unary(async (req) => toMessage(await desk.getOrder(req.orderId))),
-    ListOrdersForElder: unary(async (req) => {
-      const orders = await desk.listOrders({
-        elderId: req.elderId,
-        limit: req.limit > 0 && req.limit <= 500 ? req.limit : 100,
-        ...(req.month ? { month: req.month } : {}),
-      });
-      return { orders: orders.map(toMessage) };
-    }),
-  };
-  server.addService(loaded.huimin.eldercare.v1.OrderService.service, handlers);
-  const health = new HealthImplementation({ '': 'SERVING', [ORDER_SERVICE_NAME]: 'SERVING' });
-  health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
-
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(deps.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    ),
-  );
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
-        server.tryShutdown(() => resolve());
+  return serveGrpc({
+    definition,
+    service: loaded.huimin.eldercare.v1.OrderService.service,
+    serviceName: ORDER_SERVICE_NAME,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    address: deps.address,
+    refusalOf: (err) =>
+      (err as { code?: unknown }).code === 'ORDER_NOT_FOUND'
+        ? new GrpcRefusal(grpc.status.NOT_FOUND, 'no such order')
+        : undefined,
+    handlers: (unary): OrderServiceHandlers => ({
+      GetOrder: unary(async (req: { orderId: string }) => toMessage(await desk.getOrder(req.orderId))),
+      ListOrdersForElder: unary(async (req: { elderId: string; limit: number; month: string }) => {
+        const orders = await desk.listOrders({
+          elderId: req.elderId,
+          limit: req.limit > 0 && req.limit <= 500 ? req.limit : 100,
+          ...(req.month ? { month: req.month } : {}),
+        });
+        return { orders: orders.map(toMessage) };
       }),
-  };
-}
-
-function fail(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+    }),
+  });
 }

@@ -1,10 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
-import { bearerToken, type TokenVerifier } from '@huimin/auth';
+import type { TokenVerifier } from '@huimin/auth';
 import { isCalendarDate, shanghaiDateOf, validateResidentId } from '@huimin/contracts';
+import { GrpcRefusal, type GrpcService, serveGrpc } from '@huimin/grpc';
 import type { Logger } from '@huimin/kit';
-import { HealthImplementation } from 'grpc-health-check';
 import type pg from 'pg';
 import { type Decision, decide, type HouseholdFacts, type MemberFacts } from '../domain/decide.ts';
 import { type Policy, policyOn } from '../domain/policy.ts';
@@ -120,11 +119,7 @@ export function factsFromRequest(req: EvaluateRequest__Output, asOf: string): Ho
   };
 }
 
-export interface EligibilityGrpcServer {
-  /** The bound port (useful with port 0 in tests). */
-  port: number;
-  close(): Promise<void>;
-}
+export type EligibilityGrpcServer = GrpcService;
 
 /**
  * `huimin.eligibility.v1.EligibilityService` with grpc.health.v1 and server reflection, so standard
@@ -138,84 +133,34 @@ export async function startEligibilityGrpcServer(deps: {
   now: () => Date;
   address: string;
 }): Promise<EligibilityGrpcServer> {
-  const { pool, verifier, logger, now } = deps;
+  const { pool, now } = deps;
   const definition = loadEligibilityPackage();
   const loaded = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
-  const server = new grpc.Server();
-
-  async function refusal(metadata: grpc.Metadata): Promise<grpc.ServiceError | null> {
-    const header = metadata.get('authorization')[0];
-    const token = typeof header === 'string' ? bearerToken(header) : undefined;
-    if (!token) return fail(grpc.status.UNAUTHENTICATED, 'a service token is required');
-    try {
-      await verifier.verifyService(token);
-      return null;
-    } catch (err: unknown) {
-      logger.debug({ err }, 'gRPC call refused');
-      return fail(grpc.status.UNAUTHENTICATED, 'the service token was refused');
-    }
-  }
-
-  const unary =
-    <Req, Res>(handle: (req: Req) => Promise<Res>) =>
-    async (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
-      const denied = await refusal(call.metadata);
-      if (denied) return callback(denied);
-      try {
-        callback(null, await handle(call.request));
-      } catch (err: unknown) {
-        if (err instanceof GrpcRefusal) return callback(fail(err.code, err.message));
-        if (err instanceof InvalidFacts) return callback(fail(grpc.status.INVALID_ARGUMENT, err.message));
-        logger.error({ err }, 'gRPC call failed');
-        callback(fail(grpc.status.INTERNAL, 'internal error'));
-      }
-    };
-
-  const handlers: EligibilityServiceHandlers = {
-    GetStatus: unary(async (req: { householdId: string }) => {
-      const current = await loadCurrentDecision(pool, req.householdId);
-      if (!current?.decision) throw new GrpcRefusal(grpc.status.NOT_FOUND, 'no decision for that household');
-      return toDecisionMessage(current.decision, current.decidedAt);
-    }),
-    Evaluate: unary(async (req: EvaluateRequest__Output) => {
-      const asOf = req.asOf || shanghaiDateOf(now());
-      if (!isCalendarDate(asOf)) throw new InvalidFacts('asOf must be YYYY-MM-DD');
-      const facts = factsFromRequest(req, asOf);
-      const policy = policyOn(await loadPolicies(pool), asOf);
-      if (!policy) throw new GrpcRefusal(grpc.status.FAILED_PRECONDITION, `no policy in force on ${asOf}`);
-      return toDecisionMessage(decide(facts, policy, asOf), null);
-    }),
-    ListPolicies: unary(async () => ({ policies: (await loadPolicies(pool)).map(toPolicyMessage) })),
-  };
-  server.addService(loaded.huimin.eligibility.v1.EligibilityService.service, handlers);
-  const health = new HealthImplementation({ '': 'SERVING', [ELIGIBILITY_SERVICE_NAME]: 'SERVING' });
-  health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
-
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(deps.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    ),
-  );
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
-        health.setStatus(ELIGIBILITY_SERVICE_NAME, 'NOT_SERVING');
-        server.tryShutdown(() => resolve());
+  return serveGrpc({
+    definition,
+    service: loaded.huimin.eligibility.v1.EligibilityService.service,
+    serviceName: ELIGIBILITY_SERVICE_NAME,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    address: deps.address,
+    refusalOf: (err) =>
+      err instanceof InvalidFacts ? new GrpcRefusal(grpc.status.INVALID_ARGUMENT, err.message) : undefined,
+    handlers: (unary): EligibilityServiceHandlers => ({
+      GetStatus: unary(async (req: { householdId: string }) => {
+        const current = await loadCurrentDecision(pool, req.householdId);
+        if (!current?.decision)
+          throw new GrpcRefusal(grpc.status.NOT_FOUND, 'no decision for that household');
+        return toDecisionMessage(current.decision, current.decidedAt);
       }),
-  };
-}
-
-class GrpcRefusal extends Error {
-  readonly code: grpc.status;
-  constructor(code: grpc.status, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-function fail(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+      Evaluate: unary(async (req: EvaluateRequest__Output) => {
+        const asOf = req.asOf || shanghaiDateOf(now());
+        if (!isCalendarDate(asOf)) throw new InvalidFacts('asOf must be YYYY-MM-DD');
+        const facts = factsFromRequest(req, asOf);
+        const policy = policyOn(await loadPolicies(pool), asOf);
+        if (!policy) throw new GrpcRefusal(grpc.status.FAILED_PRECONDITION, `no policy in force on ${asOf}`);
+        return toDecisionMessage(decide(facts, policy, asOf), null);
+      }),
+      ListPolicies: unary(async () => ({ policies: (await loadPolicies(pool)).map(toPolicyMessage) })),
+    }),
+  });
 }
