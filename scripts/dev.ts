@@ -357,11 +357,19 @@ async function buildConsole(): Promise<string | undefined> {
   if (!existsSync(join(source, 'vite.config.ts'))) return undefined;
   const outDir = join(dataDir, 'console');
   const { build } = await import('vite');
-  await build({
-    configFile: join(source, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
+  // Vite's build sets NODE_ENV=production in this process; the services started after it inherit
+  // the environment and would refuse their dev defaults (ingest's public secrets key, say).
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({
+      configFile: join(source, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   say(`console built into ${outDir}`);
   return outDir;
 }
