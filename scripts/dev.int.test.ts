@@ -22,8 +22,11 @@ function freePort(): Promise<number> {
 
 function run(env: Record<string, string>, args: string[] = []): { proc: ChildProcess; output: () => string } {
   let output = '';
+  // As from a developer's shell: no NODE_ENV (vitest sets it to `test`, which would hide anything in
+  // the stack that flips it, as Vite's build does when it finds it unset).
+  const { NODE_ENV: _nodeEnv, ...shell } = process.env;
   const proc = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, DEV_DATA_DIR: dataDir, ...env },
+    env: { ...shell, DEV_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
