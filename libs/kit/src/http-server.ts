@@ -156,6 +156,18 @@ function toResponse(err: unknown, catalog: ErrorCatalog): { status: number; body
       },
     };
   }
+  // Text Postgres cannot store (a NUL character, bytes invalid in UTF-8) reached a query: the
+  // request carried it, so it is the caller's to fix, whichever field it came in.
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return {
+      status: 400,
+      body: {
+        code: 'VALIDATION_FAILED',
+        message: 'the request holds characters that cannot be stored (such as NUL)',
+      },
+    };
+  }
   // fastify's own client errors (bad JSON, body too large, wrong content type) keep their status.
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -61,6 +61,19 @@ describe('accounts', () => {
     expect([again.statusCode, again.json().code]).toEqual([409, 'USERNAME_TAKEN']);
   });
 
+  it('answers 400, never 500, to text Postgres cannot store, in a path or in a body', async () => {
+    const path = await id.inject({ method: 'GET', url: '/v1/users/%00%E2%80%AE', headers: await asAdmin() });
+    expect([path.statusCode, path.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+    const body = await id.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: await asAdmin(),
+      payload: { ...newHandler, username: 'handler.nul', displayName: 'nul\u0000here' },
+    });
+    expect([body.statusCode, body.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await id.login('handler.nul', 'a long enough password')).statusCode).toBe(401);
+  });
+
   it('refuses a role over the wrong kind of division, and anyone but an admin creating users', async () => {
     const wrong = await id.inject({
       method: 'POST',

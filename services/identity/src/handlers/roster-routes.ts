@@ -28,7 +28,7 @@ const Leave = Type.Object({
   createdBy: Type.String(),
 });
 const LeaveQuery = Type.Object({ userId: Type.Optional(UserId), from: Type.Optional(Instant) });
-const LeaveParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const LeaveParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' }) });
 const AtQuery = Type.Object({ at: Type.Optional(Instant) });
 const OnDuty = Type.Object({ userId: Type.String(), onBehalfOf: Type.Optional(Type.String()) });
 const Routing = Type.Object({

@@ -8,7 +8,7 @@ export const DivisionCode = Type.String({
   description: 'a division code (6, 9 or 12 digits)',
 });
 export const CommunityCode = Type.String({ pattern: '^\\d{12}$' });
-export const UserId = Type.String({ minLength: 1, maxLength: 64 });
+export const UserId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' });
 export const RoleName = Type.Union(roles.map((r) => Type.Literal(r)));
 export const Instant = Type.String({ format: 'date-time' });
 
