@@ -1,12 +1,16 @@
 export { appendEvent } from './append-event.ts';
 export { createKafkaClient, type KafkaClientOptions, parseBrokers } from './client.ts';
 export {
+  type BatchContext,
+  type BatchHandler,
+  type BatchItem,
   type ConsumerRunner,
   type ConsumerRunnerOptions,
   createConsumerRunner,
   type EventHandler,
   type HandlerContext,
   on,
+  onBatch,
 } from './consumer-runner.ts';
 export { DLQ_HEADERS } from './dead-letter.ts';
 export { type EventRecord, type EventRecordOptions, eventRecord } from './event-record.ts';

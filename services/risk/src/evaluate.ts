@@ -1,10 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { PolicyVersionPublished, RiskCleared, RiskFlagged, shanghaiDateOf } from '@huimin/contracts';
-import { appendEvent } from '@huimin/kafka';
+import {
+  type EventDefinition,
+  PolicyVersionPublished,
+  RiskCleared,
+  RiskFlagged,
+  shanghaiDateOf,
+} from '@huimin/contracts';
+import { eventRecord } from '@huimin/kafka';
+import type { OutboxMessage } from '@huimin/pg';
+import type { Static, TObject } from '@sinclair/typebox';
 import type pg from 'pg';
 import { changesOf, levelAfter } from './domain/transitions.ts';
-import { assess, type RiskPolicy } from './domain/yardsticks.ts';
-import { factsOf, lockStoredRisk, policyOn, saveStoredRisk, windowClaims } from './store/risk-store.ts';
+import { assess, type RiskPolicy, windowStartOf } from './domain/yardsticks.ts';
+import {
+  appendManyToOutbox,
+  factsOf,
+  lockStoredRisks,
+  policyOn,
+  saveStoredRisks,
+  type VerdictToSave,
+  windowClaims,
+} from './store/risk-store.ts';
 
 export const SOURCE = '/huimin/risk';
 
@@ -18,109 +34,148 @@ export const seedPolicy: RiskPolicy = {
   majorIllnessClaimFen: PolicyVersionPublished.example.majorIllnessClaimFen,
 };
 
+export type ReassessCause = 'claim-reversed' | 'income-updated';
+
 /**
- * Re-assesses one household inside the caller's transaction and appends what changed
- * (RiskFlagged / RiskCleared) to the outbox. Idempotent: the same facts give no new event.
+ * Re-assesses households inside the caller's transaction, each once, and appends what changed
+ * (RiskFlagged / RiskCleared) to the outbox. A batch calls it once at its end with every household
+ * it touched; a cause names why a clear happened when the batch says so. Idempotent: the same
+ * facts give no new event.
  */
-export async function reassess(
+export async function reassessMany(
   client: pg.ClientBase,
-  householdId: string,
+  households: ReadonlyMap<string, ReassessCause | undefined>,
   now: Date,
-  cause?: 'claim-reversed' | 'income-updated',
 ): Promise<void> {
-  const stored = await lockStoredRisk(client, householdId);
-  const facts = await factsOf(client, householdId);
-  if (!facts) return;
+  if (households.size === 0) return;
+  const ids = [...households.keys()].sort();
+  const storedOf = await lockStoredRisks(client, ids);
+  const factsById = await factsOf(client, ids);
   const asOf = shanghaiDateOf(now);
   const policy = (await policyOn(client, asOf)) ?? seedPolicy;
-  const assessment = assess({
-    claims: facts.dissolved ? [] : await windowClaims(client, householdId),
-    annualIncomeFen: facts.annualIncomeFen,
-    householdSize: facts.size,
-    policy,
-    asOf,
-  });
-  let flagId = stored.flagId;
-  let majorIllnessFlagId: string | undefined;
-  for (const change of changesOf(stored, assessment)) {
-    if (change.kind === 'clear') {
-      await appendEvent(
-        client,
-        RiskCleared,
+  const live = ids.filter((id) => factsById.get(id)?.dissolved === false);
+  const claimsById = await windowClaims(client, live, { start: windowStartOf(asOf), end: asOf });
+  const events: OutboxMessage[] = [];
+  const verdicts: VerdictToSave[] = [];
+  const append = <TSchema extends TObject>(
+    event: EventDefinition<string, TSchema>,
+    payload: Static<TSchema>,
+    householdId: string,
+  ) => {
+    const record = eventRecord(event, payload, { source: SOURCE, subject: householdId });
+    events.push({
+      id: record.envelope.id,
+      topic: record.topic,
+      key: record.key,
+      type: record.envelope.type,
+      headers: record.headers,
+      payload: record.payload,
+    });
+  };
+  for (const householdId of ids) {
+    const facts = factsById.get(householdId);
+    const stored = storedOf.get(householdId);
+    if (!facts || !stored) continue;
+    const cause = households.get(householdId);
+    const assessment = assess({
+      claims: facts.dissolved ? [] : (claimsById.get(householdId) ?? []),
+      annualIncomeFen: facts.annualIncomeFen,
+      householdSize: facts.size,
+      policy,
+      asOf,
+    });
+    let flagId = stored.flagId;
+    let majorIllnessFlagId: string | undefined;
+    for (const change of changesOf(stored, assessment)) {
+      if (change.kind === 'clear') {
+        append(
+          RiskCleared,
+          {
+            flagId: stored.flagId ?? `RF-${randomUUID()}`,
+            householdId,
+            communityCode: facts.communityCode,
+            level: change.level,
+            asOfDate: asOf,
+            reason: facts.dissolved ? 'household-dissolved' : (cause ?? change.reason),
+            outOfPocketFen: assessment.outOfPocketFen,
+            clearedAt: now.toISOString(),
+          },
+          householdId,
+        );
+        flagId = null;
+        continue;
+      }
+      const id = `RF-${randomUUID()}`;
+      const major = change.level === 'major-illness';
+      if (major) majorIllnessFlagId = id;
+      else flagId = id;
+      const triggering = (major ? assessment.majorIllnessClaimIds : assessment.contributingClaimIds).slice(
+        0,
+        100,
+      );
+      const amounts = new Map(assessment.contributingClaims.map((c) => [c.claimId, c]));
+      append(
+        RiskFlagged,
         {
-          flagId: stored.flagId ?? `RF-${randomUUID()}`,
+          flagId: id,
           householdId,
           communityCode: facts.communityCode,
           level: change.level,
           asOfDate: asOf,
-          reason: facts.dissolved ? 'household-dissolved' : (cause ?? change.reason),
+          windowStart: assessment.windowStart,
+          windowEnd: assessment.windowEnd,
           outOfPocketFen: assessment.outOfPocketFen,
-          clearedAt: now.toISOString(),
+          annualIncomeFen: assessment.annualIncomeFen ?? 0,
+          householdSize: assessment.householdSize,
+          ...(assessment.outOfPocketShareBp === undefined
+            ? {}
+            : { outOfPocketShareBp: assessment.outOfPocketShareBp }),
+          capacityToPayFen: assessment.capacityToPayFen,
+          ...(assessment.perCapitaMonthlyIncomeBeforeFen === undefined
+            ? {}
+            : {
+                perCapitaMonthlyIncomeBeforeFen: assessment.perCapitaMonthlyIncomeBeforeFen,
+                perCapitaMonthlyIncomeAfterFen: assessment.perCapitaMonthlyIncomeAfterFen ?? 0,
+              }),
+          ...(assessment.outOfPocketCapacityShareBp === undefined
+            ? {}
+            : { outOfPocketCapacityShareBp: assessment.outOfPocketCapacityShareBp }),
+          thresholds: {
+            watchRatioBp: policy.riskWatchRatioBp,
+            catastrophicRatioBp: policy.riskCatastrophicRatioBp,
+            capacityToPayRatioBp: policy.riskCapacityToPayRatioBp,
+            dibaoStandardFen: policy.dibaoStandardFen,
+            majorIllnessClaimFen: policy.majorIllnessClaimFen,
+          },
+          triggeringClaimIds: triggering,
+          contributingClaims: triggering.flatMap((claimId) => {
+            const claim = amounts.get(claimId);
+            return claim ? [claim] : [];
+          }),
+          policyVersion: policy.policyVersion,
+          flaggedAt: now.toISOString(),
         },
-        { source: SOURCE, subject: householdId },
-      );
-      flagId = null;
-      continue;
-    }
-    const id = `RF-${randomUUID()}`;
-    const major = change.level === 'major-illness';
-    if (major) majorIllnessFlagId = id;
-    else flagId = id;
-    const triggering = (major ? assessment.majorIllnessClaimIds : assessment.contributingClaimIds).slice(
-      0,
-      100,
-    );
-    const amounts = new Map(assessment.contributingClaims.map((c) => [c.claimId, c]));
-    await appendEvent(
-      client,
-      RiskFlagged,
-      {
-        flagId: id,
         householdId,
-        communityCode: facts.communityCode,
-        level: change.level,
-        asOfDate: asOf,
-        windowStart: assessment.windowStart,
-        windowEnd: assessment.windowEnd,
-        outOfPocketFen: assessment.outOfPocketFen,
-        annualIncomeFen: assessment.annualIncomeFen ?? 0,
-        householdSize: assessment.householdSize,
-        ...(assessment.outOfPocketShareBp === undefined
-          ? {}
-          : { outOfPocketShareBp: assessment.outOfPocketShareBp }),
-        capacityToPayFen: assessment.capacityToPayFen,
-        ...(assessment.perCapitaMonthlyIncomeBeforeFen === undefined
-          ? {}
-          : {
-              perCapitaMonthlyIncomeBeforeFen: assessment.perCapitaMonthlyIncomeBeforeFen,
-              perCapitaMonthlyIncomeAfterFen: assessment.perCapitaMonthlyIncomeAfterFen ?? 0,
-            }),
-        ...(assessment.outOfPocketCapacityShareBp === undefined
-          ? {}
-          : { outOfPocketCapacityShareBp: assessment.outOfPocketCapacityShareBp }),
-        thresholds: {
-          watchRatioBp: policy.riskWatchRatioBp,
-          catastrophicRatioBp: policy.riskCatastrophicRatioBp,
-          capacityToPayRatioBp: policy.riskCapacityToPayRatioBp,
-          dibaoStandardFen: policy.dibaoStandardFen,
-          majorIllnessClaimFen: policy.majorIllnessClaimFen,
-        },
-        triggeringClaimIds: triggering,
-        contributingClaims: triggering.flatMap((claimId) => {
-          const claim = amounts.get(claimId);
-          return claim ? [claim] : [];
-        }),
-        policyVersion: policy.policyVersion,
-        flaggedAt: now.toISOString(),
-      },
-      { source: SOURCE, subject: householdId },
-    );
+      );
+    }
+    verdicts.push({
+      householdId,
+      level: levelAfter(stored, assessment),
+      flagId,
+      ...(majorIllnessFlagId ? { majorIllnessFlagId } : {}),
+      assessment: { ...assessment, policyVersion: policy.policyVersion },
+    });
   }
-  await saveStoredRisk(client, householdId, {
-    level: levelAfter(stored, assessment),
-    flagId,
-    ...(majorIllnessFlagId ? { majorIllnessFlagId } : {}),
-    assessment: { ...assessment, policyVersion: policy.policyVersion },
-    at: now,
-  });
+  await appendManyToOutbox(client, events);
+  await saveStoredRisks(client, verdicts, now);
+}
+
+/** Re-assesses one household (the daily re-check and single events). */
+export function reassess(
+  client: pg.ClientBase,
+  householdId: string,
+  now: Date,
+  cause?: ReassessCause,
+): Promise<void> {
+  return reassessMany(client, new Map([[householdId, cause]]), now);
 }

@@ -1,7 +1,7 @@
 import { shanghaiDateOf } from '@huimin/contracts';
 import { type JobHandler, schedule } from '@huimin/pg';
 import type pg from 'pg';
-import { reassess } from './evaluate.ts';
+import { reassessMany } from './evaluate.ts';
 
 export const DAILY_RECHECK = 'risk.daily-recheck';
 
@@ -26,7 +26,11 @@ export function dailyRecheckHandler(now: () => Date): JobHandler {
     const { rows } = await client.query<{ household_id: string }>(
       'select household_id from household_risk where level is not null or major_illness_flag_id is not null order by household_id',
     );
-    for (const { household_id } of rows) await reassess(client, household_id, now());
+    // A few hundred households per round: set-based, without one huge lock-and-read.
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500).map((r): [string, undefined] => [r.household_id, undefined]);
+      await reassessMany(client, new Map(chunk), now());
+    }
     await armDailyRecheck(client, now());
   };
 }

@@ -1,23 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { MedicalExpenseCorrected, MedicalExpenseRecorded, MedicalExpenseReversed } from '@huimin/contracts';
-import { type EventHandler, type HandlerContext, on } from '@huimin/kafka';
-import { appendToOutbox } from '@huimin/pg';
-import { reassess } from '../evaluate.ts';
-import { householdOf, lockPeople } from '../store/risk-store.ts';
+import {
+  type EventEnvelope,
+  MedicalExpenseCorrected,
+  MedicalExpenseRecorded,
+  MedicalExpenseReversed,
+} from '@huimin/contracts';
+import { type BatchItem, type EventHandler, onBatch } from '@huimin/kafka';
+import type { OutboxMessage } from '@huimin/pg';
+import { type ReassessCause, reassessMany } from '../evaluate.ts';
+import {
+  appendManyToOutbox,
+  type ClaimFigures,
+  householdsOf,
+  lockPeople,
+  parkClaims,
+  reverseClaims,
+  upsertClaims,
+} from '../store/risk-store.ts';
 import { CLAIMS_BY_HOUSEHOLD } from './topics.ts';
 
-/**
- * The router: a claim keyed by patient goes to the internal topic keyed by the patient's
- * household (through the outbox, so routing and the inbox row commit together), or is parked
- * until the household feed names the patient.
- */
-async function route(
-  payload: { patientResidentId: string; claimId: string },
-  ctx: HandlerContext,
-): Promise<void> {
-  const { client, envelope } = ctx;
-  await lockPeople(client, [payload.patientResidentId]);
-  const headers = {
+const claimEvents = [MedicalExpenseRecorded, MedicalExpenseCorrected, MedicalExpenseReversed] as const;
+
+/** The feed event's CloudEvents headers, carried unchanged onto the internal topic. */
+function headersOf(envelope: EventEnvelope): Record<string, string> {
+  return {
     ce_id: envelope.id,
     ce_source: envelope.source,
     ce_type: envelope.type,
@@ -26,85 +32,118 @@ async function route(
     'content-type': envelope.datacontenttype,
     ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
   };
-  const householdId = await householdOf(client, payload.patientResidentId);
-  if (!householdId) {
-    await client.query(
-      'insert into parked_claims (claim_id, event_type, patient_resident_id, headers, payload) values ($1, $2, $3, $4, $5)',
-      [
-        payload.claimId,
-        envelope.type,
-        payload.patientResidentId,
-        JSON.stringify(headers),
-        JSON.stringify(payload),
-      ],
-    );
-    ctx.log.info({ claimId: payload.claimId }, 'claim parked until its patient is known');
-    return;
-  }
-  await appendToOutbox(client, {
-    id: randomUUID(),
-    topic: CLAIMS_BY_HOUSEHOLD.name,
-    key: householdId,
-    type: envelope.type,
-    headers,
-    payload,
-  });
 }
 
-export const routerHandlers: EventHandler[] = [
-  on(MedicalExpenseRecorded, route),
-  on(MedicalExpenseCorrected, route),
-  on(MedicalExpenseReversed, route),
-];
+/**
+ * The router: claims keyed by patient go to the internal topic keyed by the patient's household
+ * (through the outbox, so routing and the inbox rows commit together), or are parked until the
+ * household feed names the patient. A batch costs four statements whatever its size: the patients'
+ * locks, one look-up, one park, one outbox insert (in the batch's order, so a claim's recording
+ * and its correction keep theirs).
+ */
+export const routerHandlers: EventHandler[] = onBatch(claimEvents, async (items, { client, log }) => {
+  const patients = items.map((item) => item.payload.patientResidentId);
+  await lockPeople(client, patients);
+  const homes = await householdsOf(client, patients);
+  const routed: OutboxMessage[] = [];
+  const parked: Parameters<typeof parkClaims>[1][number][] = [];
+  for (const { payload, envelope } of items) {
+    const householdId = homes.get(payload.patientResidentId);
+    const headers = headersOf(envelope);
+    if (!householdId) {
+      parked.push({
+        claimId: payload.claimId,
+        eventType: envelope.type,
+        patientResidentId: payload.patientResidentId,
+        headers,
+        payload,
+      });
+      continue;
+    }
+    routed.push({
+      id: randomUUID(),
+      topic: CLAIMS_BY_HOUSEHOLD.name,
+      key: householdId,
+      type: envelope.type,
+      headers,
+      payload,
+    });
+  }
+  await parkClaims(client, parked);
+  await appendManyToOutbox(client, routed);
+  if (parked.length > 0) log.info({ parked: parked.length }, 'claims parked until their patients are known');
+});
 
-/** The join: claims by household update the window and re-assess the household. */
+type ClaimItem = BatchItem<
+  (typeof claimEvents)[number]['type'],
+  MedicalExpenseRecorded | MedicalExpenseCorrected | MedicalExpenseReversed
+>;
+
+/**
+ * Splits a batch into rounds in which each claim appears at most once, keeping the batch's order
+ * for each claim: round k holds every claim's k-th event. Different claims do not interact, so a
+ * round can be applied in one statement and the result is that of applying the events in order.
+ */
+export function claimRounds<T extends { payload: { claimId: string } }>(items: readonly T[]): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const round = seen.get(item.payload.claimId) ?? 0;
+    seen.set(item.payload.claimId, round + 1);
+    const members = rounds[round] ?? [];
+    members.push(item);
+    rounds[round] = members;
+  }
+  return rounds;
+}
+
+/**
+ * The join's claims: each batch updates the windows set-wise (a correction replaces the claim's
+ * figures, a reversal leaves a tombstone so a late recording cannot revive it) and re-assesses
+ * every household it touched once, at its end. A flag then reflects the batch as a whole: a
+ * household that passes watch and catastrophic within one batch is flagged catastrophic once.
+ */
 export function joinHandlers(now: () => Date): EventHandler[] {
-  const topic = CLAIMS_BY_HOUSEHOLD.name;
-  const upsert = async (claim: MedicalExpenseRecorded, ctx: HandlerContext) => {
-    const householdId = ctx.key ?? '';
-    // A correction replaces the claim's figures; a late, older settlement changes nothing.
-    await ctx.client.query(
-      `insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
-                           medical_assistance_paid_fen, inpatient, diagnosis_category, business_date)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       on conflict (claim_id) do update
-         set household_id = excluded.household_id, date_of_care = excluded.date_of_care,
-             total_cost_fen = excluded.total_cost_fen, insurance_paid_fen = excluded.insurance_paid_fen,
-             medical_assistance_paid_fen = excluded.medical_assistance_paid_fen, inpatient = excluded.inpatient,
-             diagnosis_category = excluded.diagnosis_category, business_date = excluded.business_date
-       where claims.business_date <= excluded.business_date and not claims.reversed`,
-      [
-        claim.claimId,
-        householdId,
-        claim.patientResidentId,
-        claim.dateOfCare,
-        claim.totalCostFen,
-        claim.insurancePaidFen,
-        claim.medicalAssistancePaidFen,
-        claim.inpatient,
-        claim.diagnosisCategory,
-        claim.businessDate,
-      ],
-    );
-    await reassess(ctx.client, householdId, now());
-  };
-  return [
-    on(MedicalExpenseRecorded, upsert, { topic }),
-    on(MedicalExpenseCorrected, (claim, ctx) => upsert(claim, ctx), { topic }),
-    on(
-      MedicalExpenseReversed,
-      async (reversal, ctx) => {
-        // Reversed before it arrived is still reversed: keep a tombstone so a late recording can't revive it.
-        await ctx.client.query(
-          `insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
-                               medical_assistance_paid_fen, inpatient, diagnosis_category, business_date, reversed)
-           values ($1, $2, $3, $4, 0, 0, 0, false, 'other', $4, true)
-           on conflict (claim_id) do update set reversed = true`,
-          [reversal.claimId, ctx.key ?? '', reversal.patientResidentId, reversal.businessDate],
-        );
-        await reassess(ctx.client, ctx.key ?? '', now(), 'claim-reversed');
-      },
-      { topic },
-    ),
-  ];
+  return onBatch(
+    claimEvents,
+    async (items, { client }) => {
+      const touched = new Map<string, ReassessCause | undefined>();
+      for (const round of claimRounds(items as ClaimItem[])) {
+        const upserts: ClaimFigures[] = [];
+        const reversals: Parameters<typeof reverseClaims>[1][number][] = [];
+        for (const item of round) {
+          const householdId = item.key ?? '';
+          if (item.type === MedicalExpenseReversed.type) {
+            const reversal = item.payload as MedicalExpenseReversed;
+            reversals.push({
+              claimId: reversal.claimId,
+              householdId,
+              patientResidentId: reversal.patientResidentId,
+              businessDate: reversal.businessDate,
+            });
+            touched.set(householdId, 'claim-reversed');
+            continue;
+          }
+          const claim = item.payload as MedicalExpenseRecorded;
+          upserts.push({
+            claimId: claim.claimId,
+            householdId,
+            patientResidentId: claim.patientResidentId,
+            dateOfCare: claim.dateOfCare,
+            totalCostFen: claim.totalCostFen,
+            insurancePaidFen: claim.insurancePaidFen,
+            medicalAssistancePaidFen: claim.medicalAssistancePaidFen,
+            inpatient: claim.inpatient,
+            diagnosisCategory: claim.diagnosisCategory,
+            businessDate: claim.businessDate,
+          });
+          if (!touched.has(householdId)) touched.set(householdId, undefined);
+        }
+        await upsertClaims(client, upserts);
+        await reverseClaims(client, reversals);
+      }
+      await reassessMany(client, touched, now());
+    },
+    { topic: CLAIMS_BY_HOUSEHOLD.name },
+  );
 }

@@ -1,3 +1,4 @@
+import type { OutboxMessage } from '@huimin/pg';
 import type pg from 'pg';
 import type { StoredRisk } from '../domain/transitions.ts';
 import type { RiskPolicy, WindowClaim } from '../domain/yardsticks.ts';
@@ -16,69 +17,262 @@ export interface HouseholdFacts {
 }
 
 export async function lockPeople(client: pg.ClientBase, residentIds: readonly string[]): Promise<void> {
-  // Router and household handler serialise per person, so a claim is either routed or parked-then-released.
-  for (const id of [...residentIds].sort()) {
-    await client.query(`select pg_advisory_xact_lock(hashtextextended('risk:person:' || $1, 0))`, [id]);
-  }
-}
-
-export async function householdOf(client: pg.ClientBase, residentId: string): Promise<string | undefined> {
-  const { rows } = await client.query<{ household_id: string }>(
-    'select household_id from persons where resident_id = $1',
-    [residentId],
+  // Router and household handler serialise per person, so a claim is either routed or
+  // parked-then-released. One statement takes a batch's locks in one order (sorted, in Postgres),
+  // so two batches sharing people cannot deadlock.
+  if (residentIds.length === 0) return;
+  await client.query(
+    `select pg_advisory_xact_lock(hashtextextended('risk:person:' || id, 0))
+       from (select distinct id from unnest($1::text[]) as id order by id) as people`,
+    [residentIds],
   );
-  return rows[0]?.household_id;
 }
 
+/** Person → household for the given residents; residents no household names are absent. */
+export async function householdsOf(
+  client: pg.ClientBase,
+  residentIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (residentIds.length === 0) return new Map();
+  const { rows } = await client.query<{ resident_id: string; household_id: string }>(
+    'select resident_id, household_id from persons where resident_id = any($1)',
+    [[...new Set(residentIds)]],
+  );
+  return new Map(rows.map((r) => [r.resident_id, r.household_id]));
+}
+
+export interface ClaimFigures {
+  claimId: string;
+  householdId: string;
+  patientResidentId: string;
+  dateOfCare: string;
+  totalCostFen: number;
+  insurancePaidFen: number;
+  medicalAssistancePaidFen: number;
+  inpatient: boolean;
+  diagnosisCategory: string;
+  businessDate: string;
+}
+
+/**
+ * Records or corrects claims, one statement for the lot (claim ids must be distinct). A correction
+ * replaces the claim's figures; a late, older settlement changes nothing; a reversed claim stays
+ * reversed.
+ */
+export async function upsertClaims(client: pg.ClientBase, claims: readonly ClaimFigures[]): Promise<void> {
+  if (claims.length === 0) return;
+  await client.query(
+    `insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
+                         medical_assistance_paid_fen, inpatient, diagnosis_category, business_date)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[],
+                          $8::boolean[], $9::text[], $10::date[]) as c
+      order by 1
+     on conflict (claim_id) do update
+       set household_id = excluded.household_id, date_of_care = excluded.date_of_care,
+           total_cost_fen = excluded.total_cost_fen, insurance_paid_fen = excluded.insurance_paid_fen,
+           medical_assistance_paid_fen = excluded.medical_assistance_paid_fen, inpatient = excluded.inpatient,
+           diagnosis_category = excluded.diagnosis_category, business_date = excluded.business_date
+     where claims.business_date <= excluded.business_date and not claims.reversed`,
+    [
+      claims.map((c) => c.claimId),
+      claims.map((c) => c.householdId),
+      claims.map((c) => c.patientResidentId),
+      claims.map((c) => c.dateOfCare),
+      claims.map((c) => c.totalCostFen),
+      claims.map((c) => c.insurancePaidFen),
+      claims.map((c) => c.medicalAssistancePaidFen),
+      claims.map((c) => c.inpatient),
+      claims.map((c) => c.diagnosisCategory),
+      claims.map((c) => c.businessDate),
+    ],
+  );
+}
+
+/**
+ * Reverses claims (ids distinct). Reversed before it arrived is still reversed: a tombstone keeps a
+ * late recording from reviving it.
+ */
+export async function reverseClaims(
+  client: pg.ClientBase,
+  reversals: readonly {
+    claimId: string;
+    householdId: string;
+    patientResidentId: string;
+    businessDate: string;
+  }[],
+): Promise<void> {
+  if (reversals.length === 0) return;
+  await client.query(
+    `insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
+                         medical_assistance_paid_fen, inpatient, diagnosis_category, business_date, reversed)
+     select claim_id, household_id, patient, business_date, 0, 0, 0, false, 'other', business_date, true
+       from unnest($1::text[], $2::text[], $3::text[], $4::date[]) as r(claim_id, household_id, patient, business_date)
+      order by 1
+     on conflict (claim_id) do update set reversed = true`,
+    [
+      reversals.map((r) => r.claimId),
+      reversals.map((r) => r.householdId),
+      reversals.map((r) => r.patientResidentId),
+      reversals.map((r) => r.businessDate),
+    ],
+  );
+}
+
+/** Parks claims whose patient no household names yet, in the order given. */
+export async function parkClaims(
+  client: pg.ClientBase,
+  claims: readonly {
+    claimId: string;
+    eventType: string;
+    patientResidentId: string;
+    headers: Record<string, string>;
+    payload: unknown;
+  }[],
+): Promise<void> {
+  if (claims.length === 0) return;
+  await client.query(
+    `insert into parked_claims (claim_id, event_type, patient_resident_id, headers, payload)
+     select claim_id, event_type, patient, headers::jsonb, payload::jsonb
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) with ordinality
+            as p(claim_id, event_type, patient, headers, payload, n)
+      order by n`,
+    [
+      claims.map((c) => c.claimId),
+      claims.map((c) => c.eventType),
+      claims.map((c) => c.patientResidentId),
+      claims.map((c) => JSON.stringify(c.headers)),
+      claims.map((c) => JSON.stringify(c.payload)),
+    ],
+  );
+}
+
+/** Takes the parked claims of these residents out, in the order they were parked. */
+export async function releaseParked(
+  client: pg.ClientBase,
+  residentIds: readonly string[],
+): Promise<
+  { patientResidentId: string; eventType: string; headers: Record<string, string>; payload: unknown }[]
+> {
+  if (residentIds.length === 0) return [];
+  const { rows } = await client.query<{
+    seq: string;
+    patient_resident_id: string;
+    event_type: string;
+    headers: Record<string, string>;
+    payload: unknown;
+  }>(
+    'delete from parked_claims where patient_resident_id = any($1) returning seq, patient_resident_id, event_type, headers, payload',
+    [residentIds],
+  );
+  return rows
+    .sort((a, b) => Number(a.seq) - Number(b.seq))
+    .map((r) => ({
+      patientResidentId: r.patient_resident_id,
+      eventType: r.event_type,
+      headers: r.headers,
+      payload: r.payload,
+    }));
+}
+
+/**
+ * Appends messages to risk's outbox in one statement, in the order given (their seq follows it),
+ * and wakes the relay once. Same table and notification as `appendToOutbox`, for many rows.
+ */
+export async function appendManyToOutbox(
+  client: pg.ClientBase,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await client.query(
+    `with appended as (
+       insert into outbox (id, topic, key, type, headers, payload)
+       select id, topic, key, type, headers::jsonb, payload::jsonb
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) with ordinality
+              as m(id, topic, key, type, headers, payload, n)
+        order by n
+       returning seq
+     )
+     select pg_notify(current_schema() || '_outbox', '') from (select count(*) as n from appended) as c where c.n > 0`,
+    [
+      messages.map((m) => m.id),
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.type),
+      messages.map((m) => JSON.stringify(m.headers)),
+      messages.map((m) => JSON.stringify(m.payload)),
+    ],
+  );
+}
+
+/** Facts of the given households (those risk has heard of). */
 export async function factsOf(
   client: pg.ClientBase,
-  householdId: string,
-): Promise<HouseholdFacts | undefined> {
+  householdIds: readonly string[],
+): Promise<Map<string, HouseholdFacts>> {
+  if (householdIds.length === 0) return new Map();
   const { rows } = await client.query<{
+    household_id: string;
     community_code: string;
     town_code: string;
     size: number;
     dissolved: boolean;
     monthly: string | null;
   }>(
-    `select h.community_code, h.town_code, h.size, h.dissolved,
+    `select h.household_id, h.community_code, h.town_code, h.size, h.dissolved,
             (select sum(i.monthly_fen) from member_incomes i join persons p using (resident_id)
               where p.household_id = h.household_id and i.household_id = h.household_id) as monthly
-       from households h where h.household_id = $1`,
-    [householdId],
+       from households h where h.household_id = any($1)`,
+    [householdIds],
   );
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    householdId,
-    communityCode: row.community_code,
-    townCode: row.town_code,
-    size: row.size,
-    dissolved: row.dissolved,
-    annualIncomeFen: row.monthly === null ? null : Number(row.monthly) * 12,
-  };
+  return new Map(
+    rows.map((row) => [
+      row.household_id,
+      {
+        householdId: row.household_id,
+        communityCode: row.community_code,
+        townCode: row.town_code,
+        size: row.size,
+        dissolved: row.dissolved,
+        annualIncomeFen: row.monthly === null ? null : Number(row.monthly) * 12,
+      },
+    ]),
+  );
 }
 
-export async function windowClaims(client: pg.ClientBase, householdId: string): Promise<WindowClaim[]> {
+/** The households' claims (not reversed) with dates of care in (windowStart, asOf]. */
+export async function windowClaims(
+  client: pg.ClientBase,
+  householdIds: readonly string[],
+  window: { start: string; end: string },
+): Promise<Map<string, WindowClaim[]>> {
+  const byHousehold = new Map<string, WindowClaim[]>();
+  if (householdIds.length === 0) return byHousehold;
   const { rows } = await client.query<{
+    household_id: string;
     claim_id: string;
     date_of_care: string;
     total_cost_fen: string;
     insurance_paid_fen: string;
     medical_assistance_paid_fen: string;
   }>(
-    `select claim_id, to_char(date_of_care, 'YYYY-MM-DD') as date_of_care, total_cost_fen, insurance_paid_fen,
-            medical_assistance_paid_fen
-       from claims where household_id = $1 and not reversed`,
-    [householdId],
+    `select household_id, claim_id, to_char(date_of_care, 'YYYY-MM-DD') as date_of_care, total_cost_fen,
+            insurance_paid_fen, medical_assistance_paid_fen
+       from claims
+      where household_id = any($1) and date_of_care > $2 and date_of_care <= $3 and not reversed`,
+    [householdIds, window.start, window.end],
   );
-  return rows.map((r) => ({
-    claimId: r.claim_id,
-    dateOfCare: r.date_of_care,
-    totalCostFen: Number(r.total_cost_fen),
-    insurancePaidFen: Number(r.insurance_paid_fen),
-    medicalAssistancePaidFen: Number(r.medical_assistance_paid_fen),
-  }));
+  for (const r of rows) {
+    const claims = byHousehold.get(r.household_id) ?? [];
+    byHousehold.set(r.household_id, claims);
+    claims.push({
+      claimId: r.claim_id,
+      dateOfCare: r.date_of_care,
+      totalCostFen: Number(r.total_cost_fen),
+      insurancePaidFen: Number(r.insurance_paid_fen),
+      medicalAssistancePaidFen: Number(r.medical_assistance_paid_fen),
+    });
+  }
+  return byHousehold;
 }
 
 /** The policy in force on a date: the latest effective on or before it. */
@@ -90,52 +284,74 @@ export async function policyOn(client: pg.ClientBase, date: string): Promise<Ris
   return rows[0]?.figures;
 }
 
-/** Locks the household's verdict row (creating it) so concurrent re-assessments serialise. */
-export async function lockStoredRisk(
+export type StoredVerdict = StoredRisk & { flagId: string | null };
+
+/**
+ * Locks the households' verdict rows (creating them), in household order so concurrent
+ * re-assessments of overlapping households serialise without deadlock.
+ */
+export async function lockStoredRisks(
   client: pg.ClientBase,
-  householdId: string,
-): Promise<StoredRisk & { flagId: string | null }> {
-  await client.query('insert into household_risk (household_id) values ($1) on conflict do nothing', [
-    householdId,
-  ]);
+  householdIds: readonly string[],
+): Promise<Map<string, StoredVerdict>> {
+  if (householdIds.length === 0) return new Map();
+  await client.query(
+    `insert into household_risk (household_id)
+     select id from unnest($1::text[]) as id order by id on conflict do nothing`,
+    [householdIds],
+  );
   const { rows } = await client.query<{
+    household_id: string;
     level: StoredRisk['level'];
     flag_id: string | null;
     major_illness_flag_id: string | null;
-  }>('select level, flag_id, major_illness_flag_id from household_risk where household_id = $1 for update', [
-    householdId,
-  ]);
-  const row = rows[0];
-  return {
-    level: row?.level ?? null,
-    majorIllnessFlagged: Boolean(row?.major_illness_flag_id),
-    flagId: row?.flag_id ?? null,
-  };
+  }>(
+    `select household_id, level, flag_id, major_illness_flag_id from household_risk
+      where household_id = any($1) order by household_id for update`,
+    [householdIds],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.household_id,
+      {
+        level: row.level,
+        majorIllnessFlagged: Boolean(row.major_illness_flag_id),
+        flagId: row.flag_id,
+      },
+    ]),
+  );
 }
 
-export async function saveStoredRisk(
+export interface VerdictToSave {
+  householdId: string;
+  level: StoredRisk['level'];
+  flagId: string | null;
+  /** Set when a 大病 flag was raised now; otherwise the stored one is kept. */
+  majorIllnessFlagId?: string;
+  assessment: unknown;
+}
+
+/** Saves the verdicts of one re-assessment round, one statement for all. */
+export async function saveStoredRisks(
   client: pg.ClientBase,
-  householdId: string,
-  risk: {
-    level: StoredRisk['level'];
-    flagId: string | null;
-    majorIllnessFlagId?: string | null;
-    assessment: unknown;
-    at: Date;
-  },
+  verdicts: readonly VerdictToSave[],
+  at: Date,
 ): Promise<void> {
+  if (verdicts.length === 0) return;
   await client.query(
-    `update household_risk set level = $2, flag_id = $3, assessment = $4, evaluated_at = $5,
-            major_illness_flag_id = case when $6::boolean then $7 else major_illness_flag_id end
-      where household_id = $1`,
+    `update household_risk h
+        set level = v.level, flag_id = v.flag_id, assessment = v.assessment::jsonb, evaluated_at = $1,
+            major_illness_flag_id = coalesce(v.major_illness_flag_id, h.major_illness_flag_id)
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+            as v(household_id, level, flag_id, major_illness_flag_id, assessment)
+      where h.household_id = v.household_id`,
     [
-      householdId,
-      risk.level,
-      risk.flagId,
-      JSON.stringify(risk.assessment),
-      risk.at,
-      risk.majorIllnessFlagId !== undefined,
-      risk.majorIllnessFlagId ?? null,
+      at,
+      verdicts.map((v) => v.householdId),
+      verdicts.map((v) => v.level),
+      verdicts.map((v) => v.flagId),
+      verdicts.map((v) => v.majorIllnessFlagId ?? null),
+      verdicts.map((v) => JSON.stringify(v.assessment)),
     ],
   );
 }
