@@ -524,6 +524,43 @@ describe('working an alert', () => {
     expect([outside.statusCode, outside.json().code]).toEqual([422, 'INVALID_ALERT']);
   });
 
+  it('lets nobody set what the desk decides: status, number, assignee, clocks and origin sent with a new alert or an action change nothing', async () => {
+    const hh = newHousehold();
+    const res = await api('POST', '/v1/alerts', 'handler.li', {
+      householdId: hh,
+      communityCode: CHANGSHENG,
+      channel: 'hotline',
+      summary: '热线来电，反映家中老人无人照料',
+      id: 'ALR-2026-999999',
+      status: 'resolved',
+      origin: 'signal',
+      type: 'medical-hardship',
+      assigneeUserId: 'u-zhou',
+      townCode: '320585002',
+      acknowledgeDueAt: '2099-01-01T00:00:00Z',
+      outcome: 'temporary-assistance',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ type: 'hotline', origin: 'manual', status: 'open', householdId: hh });
+    const [alert, ...twins] = await alertsOf(hh);
+    expect(twins).toEqual([]);
+    expect(alert.id).not.toBe('ALR-2026-999999');
+    expect(alert).toMatchObject({ type: 'hotline', status: 'open' });
+    expect(['u-li', 'u-wang']).toContain(alert.assignee_user_id);
+    expect(alert.acknowledge_due_at.getFullYear()).toBeLessThan(2099);
+    const { rows } = await h.env.pool.query('select town_code from alerts where id = $1', [alert.id]);
+    expect(rows[0].town_code).toBe('320585001');
+
+    const acked = await api('POST', `/v1/alerts/${alert.id}/acknowledge`, 'handler.li', {
+      status: 'resolved',
+      assigneeUserId: 'u-zhou',
+    });
+    expect(acked.statusCode).toBe(200);
+    expect((await alertsOf(hh)).map((a) => [a.status, a.assignee_user_id])).toEqual([
+      ['acknowledged', alert.assignee_user_id],
+    ]);
+  });
+
   it('lets a supervisor reassign to a handler of the community, and nobody else', async () => {
     const hh = newHousehold();
     await h.handled(await h.publish(RiskFlagged, riskFlag(hh, 'catastrophic')));
