@@ -8,7 +8,9 @@ import {
   createPublisher,
   DLQ_HEADERS,
   ensureTopics,
+  eventRecord,
   on,
+  onBatch,
   type Publisher,
   replayDlq,
 } from '../src/index.ts';
@@ -258,6 +260,82 @@ describe('consumer runner', () => {
     } finally {
       await a.stop();
       await b.stop();
+    }
+  });
+
+  it('hands runs of events to a batch handler in order, records duplicates once, and isolates a record that fails its batch', async () => {
+    await env.pool.query('truncate effects');
+    const topic = testTopic('batch-handler', 1);
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    const runs: number[] = [];
+    const runner = createConsumerRunner({
+      kafka: env.kafka,
+      pool: env.pool,
+      groupId: 'batch-handler-test',
+      logger: env.logger,
+      batchSize: 50,
+      maxAttempts: 3,
+      backoffMs: 10,
+      handlers: onBatch([event], async (items, ctx) => {
+        runs.push(items.length);
+        if (items.some((item) => item.payload.poison)) throw new Error('cannot handle a poison event');
+        // One statement for the run, in the order given.
+        await ctx.client.query(
+          `insert into effects (event_id, household_id, seq)
+           select id, h, s from unnest($1::text[], $2::text[], $3::int[]) with ordinality as e(id, h, s, n) order by n`,
+          [
+            items.map((i) => i.envelope.id),
+            items.map((i) => i.payload.householdId),
+            items.map((i) => i.payload.seq),
+          ],
+        );
+      }),
+    });
+    const record = (seq: number, options: { id?: string; poison?: boolean } = {}) => {
+      const r = eventRecord(
+        event,
+        { householdId: 'H1', seq, ...(options.poison ? { poison: true } : {}) },
+        { source: '/test', ...(options.id ? { id: options.id } : {}) },
+      );
+      return { topic: r.topic, key: r.key, headers: r.headers, value: JSON.stringify(r.payload) };
+    };
+    // Published before the runner starts, so they arrive in one fetch: ten events, the third
+    // delivered twice, and a record without CloudEvents headers among them.
+    const repeated = randomUUID();
+    await publisher.publishRecords([
+      ...[1, 2].map((seq) => record(seq)),
+      record(3, { id: repeated }),
+      record(3, { id: repeated }),
+      { topic: topic.name, key: 'H1', headers: {}, value: '{"householdId":"H1","seq":99}' },
+      ...[4, 5, 6, 7, 8, 9, 10].map((seq) => record(seq)),
+    ]);
+    await runner.start();
+    try {
+      await waitUntil(async () => (await effects()).length === 10, 'the ten events are handled');
+      const [broken] = await readRecords(env.kafka, `${topic.name}.dlq`, { count: 1 });
+      expect(broken?.headers[DLQ_HEADERS.errorType]).toBe('PoisonEventError');
+      expect((await effects()).map((row) => row.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      // The handler got runs, not one event at a time.
+      expect(Math.max(...runs)).toBeGreaterThan(1);
+
+      // A record the handler fails on fails its whole batch: the batch is retried one event at a
+      // time, the others are applied once and the failing one is dead-lettered after its attempts.
+      runs.length = 0;
+      const poison = record(11, { poison: true });
+      await publisher.publishRecords([record(12), poison, record(13)]);
+      await waitUntil(
+        async () => (await effects()).length === 12,
+        'the events around the failing one are handled',
+      );
+      const dead = await readRecords(env.kafka, `${topic.name}.dlq`, { count: 2 });
+      expect(dead[1]?.headers.ce_id).toBe(poison.headers.ce_id);
+      expect(dead[1]?.headers[DLQ_HEADERS.attempts]).toBe('3');
+      expect((await effects()).map((row) => row.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13]);
+      expect(runs).toContain(3);
+      expect(runs.filter((n) => n === 1).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await runner.stop();
     }
   });
 });

@@ -107,10 +107,11 @@ async function applySnapshots(
   const appliedIds = new Set(rows.map((r) => r.household_id));
   const applied = snapshots.filter((h) => appliedIds.has(h.householdId));
   if (applied.length === 0) return;
+  // A member listed twice in one snapshot is one person (one row to write).
   const members = applied.flatMap((h) =>
-    h.members.map((m) => ({
+    [...new Set(h.members.map((m) => m.residentId))].map((residentId) => ({
       householdId: h.householdId,
-      residentId: m.residentId,
+      residentId,
       businessDate: h.businessDate,
     })),
   );
