@@ -1,0 +1,193 @@
+// `pnpm bench e2e`: the whole platform (e2e/platform.ts: every service's main.ts as its own
+// process, the embedded broker, Postgres, a private Redis) and 200 claims/s for 60 s through
+// ingest, each one pushing a household of 常胜社区 over the catastrophic threshold. Measures, per
+// claim, from the start of its POST to ingest to the alert arriving on handler.changsheng's SSE
+// stream from notify: p50 / p99. Target p99 ≤ 500 ms. BENCH_RATE / BENCH_SECONDS set the load.
+
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { syntheticResidentId } from '@huimin/contracts';
+import {
+  createHttpIngestClient,
+  devCredentials,
+  type FeedEvent,
+  type IngestClient,
+  postFeed,
+} from '@huimin/simulator';
+import { startPlatform } from '../../e2e/platform.ts';
+import { settle } from '../../e2e/settle.ts';
+
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const CLAIMS = RATE * SECONDS;
+const COMMUNITY = '320585001001'; // 常胜社区, handler.changsheng's
+const progress = (line: string) =>
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const platform = await startPlatform({ name: 'bench_e2e', logLevel: 'warn' });
+try {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const households: { householdId: string; residentId: string }[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; households.length < CLAIMS; i++) {
+    const residentId = syntheticResidentId({
+      birthDate: `19${50 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
+      sex: i % 2 ? 'male' : 'female',
+      seq: Math.floor(i / (40 * 12 * 28)) % 500,
+    });
+    if (seen.has(residentId)) continue;
+    seen.add(residentId);
+    households.push({ householdId: `HB-E2E-${i}`, residentId });
+  }
+  // Each household: one member earning 5,000 yuan a month (no assistance programme applies).
+  const facts: FeedEvent[] = households.flatMap(({ householdId, residentId }, i) => [
+    {
+      id: `reg-${i}`,
+      type: 'huimin.feed.household.registered.v1',
+      department: 'household-registry',
+      payload: {
+        householdId,
+        businessDate: today,
+        townCode: '320585001',
+        communityCode: COMMUNITY,
+        address: { text: '太仓市娄东街道常胜社区1幢101室', lng: 121.1, lat: 31.45 },
+        members: [
+          {
+            residentId,
+            name: '测试',
+            relationToHead: 'head',
+            birthDate: `${residentId.slice(6, 10)}-${residentId.slice(10, 12)}-${residentId.slice(12, 14)}`,
+            sex: Number(residentId[16]) % 2 ? 'male' : 'female',
+            hukouLocal: true,
+            workAbility: 'full',
+            inInstitution: false,
+          },
+        ],
+        legalSupporters: [],
+      },
+    } as FeedEvent,
+    {
+      id: `inc-${i}`,
+      type: 'huimin.feed.member-income.reported.v1',
+      department: 'human-resources',
+      payload: {
+        householdId,
+        residentId,
+        businessDate: today,
+        incomes: [{ type: 'wage', monthlyFen: 500_000 }],
+      },
+    } as FeedEvent,
+  ]);
+  const base = createHttpIngestClient({
+    baseUrl: platform.url('ingest'),
+    credentials: devCredentials(),
+    maxAttempts: 20,
+  });
+  progress(`registering ${households.length} households with their incomes`);
+  await postFeed({ client: base, bulk: facts, batchSize: 1000 });
+  await settle(platform, { timeoutMs: 900_000 });
+  progress('households in; opening the SSE stream');
+
+  // The handler's live stream.
+  const login = await fetch(`${platform.url('identity')}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'handler.changsheng', password: 'huimin-demo-2026' }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const arrived = new Map<string, number>();
+  const stream = await fetch(`${platform.url('notify')}/v1/stream?access_token=${accessToken}`, {
+    headers: { accept: 'text/event-stream' },
+  });
+  const reader = stream.body?.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reading = (async () => {
+    for (;;) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let cut = buffer.indexOf('\n\n');
+      while (cut >= 0) {
+        const frame = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        cut = buffer.indexOf('\n\n');
+        const data = frame.split('\n').find((l) => l.startsWith('data: '));
+        if (!frame.includes('event: alert') || !data) continue;
+        const notice = JSON.parse(data.slice(6)) as { event: string; householdId?: string; type?: string };
+        if (notice.event === 'AlertOpened' && notice.householdId && !arrived.has(notice.householdId))
+          arrived.set(notice.householdId, Date.now());
+      }
+    }
+  })();
+
+  // The claims: 40,000 yuan of care, 20,000 reimbursed: 20,000 out of pocket, 33% of a 60,000 income.
+  const sentAt = new Map<string, number>();
+  const timed: IngestClient = {
+    sendOne(event) {
+      const householdId = (event.payload as { claimId: string }).claimId.replace('YB-E2E-', 'HB-E2E-');
+      sentAt.set(householdId, Date.now());
+      return base.sendOne(event);
+    },
+    sendBatch: (department, type, events) => base.sendBatch(department, type, events),
+  };
+  const claims: FeedEvent[] = households.map(({ residentId }, i) => ({
+    id: `claim-${i}`,
+    type: 'huimin.feed.medical-expense.recorded.v1',
+    department: 'medical-insurance-bureau',
+    payload: {
+      claimId: `YB-E2E-${i}`,
+      patientResidentId: residentId,
+      businessDate: today,
+      dateOfCare: today,
+      totalCostFen: 4_000_000,
+      insurancePaidFen: 2_000_000,
+      medicalAssistancePaidFen: 0,
+      inpatient: true,
+      diagnosisCategory: 'other',
+    },
+  })) as FeedEvent[];
+  progress(`posting ${CLAIMS} claims at ${RATE}/s`);
+  const started = Date.now();
+  const posted = await postFeed({ client: timed, live: claims, rate: RATE, liveConcurrency: 32 });
+  const postSeconds = (Date.now() - started) / 1000;
+  const deadline = Date.now() + 120_000;
+  while (arrived.size < CLAIMS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  await reader?.cancel();
+  await reading.catch(() => {});
+
+  const latencies = [...sentAt]
+    .filter(([hh]) => arrived.has(hh))
+    .map(([hh, at]) => (arrived.get(hh) ?? 0) - at)
+    .sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
+  const result = {
+    benchmark: 'e2e',
+    measuredAt: new Date().toISOString(),
+    machine: {
+      cpuModel: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
+    },
+    workload: {
+      claims: CLAIMS,
+      ratePerSec: RATE,
+      seconds: SECONDS,
+      accepted: posted.accepted,
+      postedInSeconds: Math.round(postSeconds * 10) / 10,
+      note: 'every service as its own process (e2e/platform.ts), broker, Postgres and Redis on the same 2-core machine; one claim per household, each crossing the catastrophic threshold',
+    },
+    target: { p99Ms: 500 },
+    alertsReceived: arrived.size,
+    missing: CLAIMS - arrived.size,
+    latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.at(-1) ?? null },
+    measuredFrom:
+      'the start of the claim’s POST to ingest to the AlertOpened frame read from notify’s SSE stream',
+  };
+  writeFileSync(process.env.BENCH_RESULT_FILE ?? 'e2e.json', `${JSON.stringify(result, null, 2)}\n`);
+  progress(`done: ${JSON.stringify({ ...result, machine: undefined })}`);
+} finally {
+  await platform.close();
+}
