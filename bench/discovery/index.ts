@@ -24,6 +24,7 @@ import { createLogger } from '@huimin/kit';
 import { createPool } from '@huimin/pg';
 import { hashPassword } from '../../services/identity/src/domain/passwords.ts';
 import { startIdentity } from '../../services/identity/test/harness.ts';
+import { machine } from '../machine.ts';
 
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 100_000);
 const MERGE_SHARE = 0.3;
@@ -209,12 +210,7 @@ await rm(dataDir, { recursive: true, force: true });
 const result = {
   benchmark: 'discovery',
   measuredAt: new Date().toISOString(),
-  machine: {
-    cpuModel: cpus()[0]?.model,
-    cores: cpus().length,
-    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-  },
+  machine: machine(),
   workload: {
     signals: SIGNALS,
     households,

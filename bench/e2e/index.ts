@@ -5,7 +5,6 @@
 // stream from notify: p50 / p99. Target p99 ≤ 500 ms. BENCH_RATE / BENCH_SECONDS set the load.
 
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { syntheticResidentId } from '@huimin/contracts';
 import {
   createHttpIngestClient,
@@ -16,6 +15,7 @@ import {
 } from '@huimin/simulator';
 import { startPlatform } from '../../e2e/platform.ts';
 import { settle } from '../../e2e/settle.ts';
+import { machine } from '../machine.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -165,12 +165,7 @@ try {
   const result = {
     benchmark: 'e2e',
     measuredAt: new Date().toISOString(),
-    machine: {
-      cpuModel: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      node: process.version,
-    },
+    machine: machine(),
     workload: {
       claims: CLAIMS,
       ratePerSec: RATE,
