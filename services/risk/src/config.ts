@@ -14,7 +14,7 @@ export const RiskConfig = Type.Object({
   AUTH_ISSUER: Type.String({ minLength: 1, default: 'http://127.0.0.1:8087' }),
   AUTH_JWKS_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:8087/.well-known/jwks.json' }),
   /** Events of one partition handled per transaction by the join (throughput vs. retry cost). */
-  RISK_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  RISK_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 2000, default: 500 }),
 });
 
 export type RiskConfig = Static<typeof RiskConfig>;

@@ -25,7 +25,7 @@ export interface RiskPipelineOptions {
   pollMs?: number;
   partitionsConsumedConcurrently?: number;
   /** Appended to the group ids, for a benchmark that replays into fresh groups. */
-  groupSuffix?: string;
+  groupSuffix?: string | { router: string; join: string };
 }
 
 /**
@@ -55,15 +55,18 @@ export async function startRiskPipeline(options: RiskPipelineOptions): Promise<(
       ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }
       : {}),
   };
-  const suffix = options.groupSuffix ?? '';
+  const suffix =
+    typeof options.groupSuffix === 'object'
+      ? options.groupSuffix
+      : { router: options.groupSuffix ?? '', join: options.groupSuffix ?? '' };
   const router = createConsumerRunner({
     ...common,
-    groupId: `risk.router${suffix}`,
+    groupId: `risk.router${suffix.router}`,
     handlers: routerHandlers,
   });
   const join = createConsumerRunner({
     ...common,
-    groupId: `risk${suffix}`,
+    groupId: `risk${suffix.join}`,
     handlers: [...factHandlers(options.now), ...joinHandlers(options.now)],
   });
   await relay.start();

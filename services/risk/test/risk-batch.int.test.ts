@@ -142,7 +142,10 @@ describe('risk applies a batch of claims set-wise', () => {
       // The same event again (a retried delivery): it must count once.
       raw(recorded),
       // A record that breaks the claim contract, between good ones of the same patient.
-      { ...raw(broken), value: JSON.stringify({ ...broken.payload, totalCostFen: -5 }) },
+      {
+        ...raw(broken),
+        value: JSON.stringify({ ...(broken.payload as Record<string, unknown>), totalCostFen: -5 }),
+      },
       // A correction: C-1 becomes 6,000 yuan.
       raw(
         eventRecord(
