@@ -44,6 +44,20 @@ export interface ServeOptions<Handlers> {
   refusalOf?: (err: unknown) => GrpcRefusal | undefined;
 }
 
+/**
+ * Text Postgres cannot store (a NUL character, bytes invalid in UTF-8) reached a query: the request
+ * carried it, so it is the caller's to fix, as libs/kit answers it over HTTP.
+ */
+function unstorableText(err: unknown): GrpcRefusal | undefined {
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  return sqlState === '22021' || sqlState === '22P05'
+    ? new GrpcRefusal(
+        grpc.status.INVALID_ARGUMENT,
+        'the request holds characters that cannot be stored (such as NUL)',
+      )
+    : undefined;
+}
+
 export function grpcError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
 }
@@ -82,7 +96,7 @@ export async function serveGrpc<Handlers extends grpc.UntypedServiceImplementati
       try {
         callback(null, await handle(call.request));
       } catch (err: unknown) {
-        const refused = err instanceof GrpcRefusal ? err : options.refusalOf?.(err);
+        const refused = err instanceof GrpcRefusal ? err : (options.refusalOf?.(err) ?? unstorableText(err));
         if (refused) return callback(grpcError(refused.code, refused.message));
         logger.error({ err }, 'gRPC call failed');
         callback(grpcError(grpc.status.INTERNAL, 'internal error'));

@@ -465,6 +465,10 @@ describe('gRPC EligibilityService', () => {
       await expect(call(client, 'GetStatus', { householdId: 'H-NOBODY' }, service)).rejects.toMatchObject({
         code: grpc.status.NOT_FOUND,
       });
+      // Text Postgres cannot store is the caller's to fix, not an internal error.
+      await expect(call(client, 'GetStatus', { householdId: 'H-\u0000' }, service)).rejects.toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+      });
 
       // What-if: one person aged 70, no income, no work ability, no supporter — tekun under the 2020 standard.
       const decisionsBefore = (await env.pool.query('select count(*)::int as n from decisions')).rows[0].n;
