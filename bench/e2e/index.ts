@@ -3,6 +3,9 @@
 // ingest, each one pushing a household of 常胜社区 over the catastrophic threshold. Measures, per
 // claim, from the start of its POST to ingest to the alert arriving on handler.changsheng's SSE
 // stream from notify: p50 / p99. Target p99 ≤ 500 ms. BENCH_RATE / BENCH_SECONDS set the load.
+// BENCH_CROSSING (default 1) is the share of claims that push their household over the
+// catastrophic threshold and so open an alert; the others are small claims spread over quiet
+// households that stay far below every line, so risk and ingest carry the full rate either way.
 
 import { writeFileSync } from 'node:fs';
 import { syntheticResidentId } from '@huimin/contracts';
@@ -20,6 +23,11 @@ import { machine } from '../machine.ts';
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CLAIMS = RATE * SECONDS;
+const CROSSING = Math.min(1, Math.max(0, Number(process.env.BENCH_CROSSING ?? 1)));
+/** Claim i opens an alert when it is one of the evenly spread CROSSING share. */
+const crosses = (i: number) => Math.floor((i + 1) * CROSSING) > Math.floor(i * CROSSING);
+const ALERTS = Array.from({ length: CLAIMS }, (_, i) => i).filter(crosses).length;
+const QUIET = ALERTS === CLAIMS ? 0 : Math.min(2_000, CLAIMS - ALERTS);
 const COMMUNITY = '320585001001'; // 常胜社区, handler.changsheng's
 const progress = (line: string) =>
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -29,7 +37,7 @@ try {
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const households: { householdId: string; residentId: string }[] = [];
   const seen = new Set<string>();
-  for (let i = 0; households.length < CLAIMS; i++) {
+  for (let i = 0; households.length < ALERTS + QUIET; i++) {
     const residentId = syntheticResidentId({
       birthDate: `19${50 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
       sex: i % 2 ? 'male' : 'female',
@@ -121,38 +129,51 @@ try {
     }
   })();
 
-  // The claims: 40,000 yuan of care, 20,000 reimbursed: 20,000 out of pocket, 33% of a 60,000 income.
+  // A crossing claim: 40,000 yuan of care, 20,000 reimbursed: 20,000 out of pocket, 33% of a
+  // 60,000 income, for a household of its own. A quiet claim: 300 yuan of care, 200 reimbursed, on
+  // one of the quiet households: even all of a quiet household's claims stay under 2% of its income.
   const sentAt = new Map<string, number>();
+  const householdOfClaim = new Map<string, string>();
   const timed: IngestClient = {
     sendOne(event) {
-      const householdId = (event.payload as { claimId: string }).claimId.replace('YB-E2E-', 'HB-E2E-');
-      sentAt.set(householdId, Date.now());
+      const householdId = householdOfClaim.get((event.payload as { claimId: string }).claimId);
+      if (householdId) sentAt.set(householdId, Date.now());
       return base.sendOne(event);
     },
     sendBatch: (department, type, events) => base.sendBatch(department, type, events),
   };
-  const claims: FeedEvent[] = households.map(({ residentId }, i) => ({
-    id: `claim-${i}`,
-    type: 'huimin.feed.medical-expense.recorded.v1',
-    department: 'medical-insurance-bureau',
-    payload: {
-      claimId: `YB-E2E-${i}`,
-      patientResidentId: residentId,
-      businessDate: today,
-      dateOfCare: today,
-      totalCostFen: 4_000_000,
-      insurancePaidFen: 2_000_000,
-      medicalAssistancePaidFen: 0,
-      inpatient: true,
-      diagnosisCategory: 'other',
-    },
-  })) as FeedEvent[];
-  progress(`posting ${CLAIMS} claims at ${RATE}/s`);
+  let nextAlerting = 0;
+  let nextQuiet = 0;
+  const claims: FeedEvent[] = Array.from({ length: CLAIMS }, (_, i) => {
+    const crossing = crosses(i);
+    const household = crossing
+      ? households[nextAlerting++]
+      : households[ALERTS + (nextQuiet++ % Math.max(1, QUIET))];
+    if (!household) throw new Error('ran out of households');
+    if (crossing) householdOfClaim.set(`YB-E2E-${i}`, household.householdId);
+    return {
+      id: `claim-${i}`,
+      type: 'huimin.feed.medical-expense.recorded.v1',
+      department: 'medical-insurance-bureau',
+      payload: {
+        claimId: `YB-E2E-${i}`,
+        patientResidentId: household.residentId,
+        businessDate: today,
+        dateOfCare: today,
+        totalCostFen: crossing ? 4_000_000 : 30_000,
+        insurancePaidFen: crossing ? 2_000_000 : 20_000,
+        medicalAssistancePaidFen: 0,
+        inpatient: crossing,
+        diagnosisCategory: 'other',
+      },
+    } as FeedEvent;
+  });
+  progress(`posting ${CLAIMS} claims at ${RATE}/s, ${ALERTS} of them crossing the threshold`);
   const started = Date.now();
   const posted = await postFeed({ client: timed, live: claims, rate: RATE, liveConcurrency: 32 });
   const postSeconds = (Date.now() - started) / 1000;
   const deadline = Date.now() + 120_000;
-  while (arrived.size < CLAIMS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  while (arrived.size < ALERTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
   await reader?.cancel();
   await reading.catch(() => {});
 
@@ -168,15 +189,18 @@ try {
     machine: machine(),
     workload: {
       claims: CLAIMS,
+      claimsOpeningAnAlert: ALERTS,
+      quietHouseholds: QUIET,
       ratePerSec: RATE,
       seconds: SECONDS,
       accepted: posted.accepted,
       postedInSeconds: Math.round(postSeconds * 10) / 10,
-      note: 'every service as its own process (e2e/platform.ts), broker, Postgres and Redis on the same 2-core machine; one claim per household, each crossing the catastrophic threshold',
+      note: 'every service as its own process (e2e/platform.ts), broker, Postgres and Redis on the same 2-core machine; each crossing claim is its household’s only claim and crosses the catastrophic threshold; the other claims are small ones on quiet households',
     },
     target: { p99Ms: 500 },
     alertsReceived: arrived.size,
-    missing: CLAIMS - arrived.size,
+    missing: ALERTS - arrived.size,
+    unexpected: [...arrived.keys()].filter((hh) => !sentAt.has(hh)).length,
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.at(-1) ?? null },
     measuredFrom:
       'the start of the claim’s POST to ingest to the AlertOpened frame read from notify’s SSE stream',
