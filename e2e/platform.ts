@@ -288,7 +288,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       p.manifest = m;
       p.url = http(m.name);
       p.grpcAddress = grpc(m.name);
-      p.ready = (timeoutMs = 60_000) =>
+      // Generous: eight services start at once on two cores, often beside other tests.
+      p.ready = (timeoutMs = 150_000) =>
         waitFor(
           `${m.name} to be ready`,
           async () => (await fetch(`${p.url}/readyz`, { signal: AbortSignal.timeout(2000) })).ok,

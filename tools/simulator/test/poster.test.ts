@@ -102,7 +102,8 @@ describe('posting a feed through ingest', () => {
     fake.faults.set(live[5]?.id ?? '', ['hang']);
     fake.faults.set(live[7]?.id ?? '', ['accept-then-unavailable']);
 
-    const { client: c, retries } = client(fake.url, { timeoutMs: 500 });
+    // Long enough that only the hung request times out, even on a loaded machine.
+    const { client: c, retries } = client(fake.url, { timeoutMs: 3000 });
     const result = await postFeed({
       client: c,
       bulk,
