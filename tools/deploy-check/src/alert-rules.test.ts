@@ -42,7 +42,9 @@ describe('Prometheus alert rules', () => {
         'IngestPublishFailing',
       ]),
     );
-    expect(names).toEqual(expect.arrayContaining(['OutboxBacklog', 'AlertSlaBreached', 'RobotDeliveryFailing']));
+    expect(names).toEqual(
+      expect.arrayContaining(['OutboxBacklog', 'AlertSlaBreached', 'RobotDeliveryFailing']),
+    );
     // Every rule the platform needs has its metric now; new ones wait in the other file.
     expect(awaiting.map((rule) => rule.alert)).toEqual([]);
   });
