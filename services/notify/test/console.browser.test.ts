@@ -208,9 +208,13 @@ describe('the case-handler console in Chromium', () => {
     for (const id of members) expect(html).not.toContain(id);
   });
 
-  it('acknowledges, adds a note and resolves, each change shown on the page', async () => {
+  it('acknowledges, adds a note and resolves, each change shown on the page and in the household panel', async () => {
+    // The household panel opened above lists this alert, and follows each change made here.
+    const inHousehold = handler.locator('.household li', { hasText: alertId });
+    await inHousehold.getByText('待确认').waitFor();
     await handler.getByRole('button', { name: '确认接收' }).click();
     await handler.getByTestId('status').getByText('已确认').waitFor();
+    await inHousehold.getByText('已确认').waitFor();
 
     await handler.getByRole('button', { name: '添加走访记录' }).click();
     await handler
@@ -218,11 +222,17 @@ describe('the case-handler console in Chromium', () => {
       .fill('已入户走访，户主住院治疗中，家属同意申请救助。');
     await handler.getByRole('button', { name: '保存记录' }).click();
     await handler.locator('.notes').getByText('已入户走访，户主住院治疗中').waitFor();
+    // The author and the assignee by name, as the handler's community roster gives them.
+    await handler.locator('.notes').getByText('常胜社区经办人 ·', { exact: false }).waitFor();
+    expect(await handler.getByTestId('assignee').textContent()).toBe('常胜社区经办人');
+    expect(await handler.locator('main').textContent()).not.toContain('u-handler-changsheng');
 
     await handler.getByRole('button', { name: '办结' }).click();
     await handler.getByLabel('办结结果').selectOption('enrolled');
     await handler.getByRole('button', { name: '确认办结' }).click();
     await handler.getByTestId('status').getByText('已办结').waitFor();
+    await inHousehold.getByText('已办结').waitFor();
+    expect(await inHousehold.textContent()).not.toContain('已确认');
     expect(await handler.getByText('办结结果：已纳入救助').count()).toBe(1);
     const history = await handler.locator('.history').textContent();
     for (const step of ['生成预警', '确认接收', '添加走访记录', '办结']) expect(history).toContain(step);

@@ -8,6 +8,7 @@ export interface Notice {
   title?: string;
   communityName?: string;
   assigneeUserId?: string;
+  householdId?: string;
   eventId?: string;
   occurredAt?: string;
 }

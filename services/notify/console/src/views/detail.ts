@@ -10,6 +10,7 @@ import {
   STATUS,
   when,
 } from '../format.ts';
+import { useNames } from '../names.ts';
 import type { Notice } from '../stream.ts';
 import { type Alert, type AlertDetail, isLive } from '../types.ts';
 import { ErrorNote, html, Loading, PriorityBadge, useAction, useLoad, useNotices } from '../ui.ts';
@@ -84,11 +85,23 @@ interface HouseholdView {
 
 const PART: Record<string, string> = { ok: '已获取', 'not-found': '无记录', unavailable: '暂时无法获取' };
 
-function Household({ householdId }: { householdId: string }) {
+/**
+ * The household as discovery assembles it. Fetched again whenever the alert on the page changes
+ * (`stamp`: an action taken here, or its event arriving) and when any other alert of the household
+ * changes, so the statuses listed here are never older than the page around them.
+ */
+function Household({ householdId, stamp }: { householdId: string; stamp: string }) {
   const view = useLoad(
     () => getJson<HouseholdView>(discovery(`/v1/households/${encodeURIComponent(householdId)}/view`)),
-    [householdId],
+    [householdId, stamp],
   );
+  const onNotice = useCallback(
+    (n: Notice) => {
+      if (n.householdId === householdId) void view.reload();
+    },
+    [householdId, view.reload],
+  );
+  useNotices(onNotice);
   if (view.error) return html`<${ErrorNote} message=${view.error} />`;
   if (!view.data) return html`<${Loading} what="家庭信息" />`;
   const v = view.data;
@@ -253,6 +266,8 @@ export function Reassign({ alert, onDone }: { alert: Alert; onDone: () => void }
     ...(roster.data?.handlers ?? []).map((h) => ({ id: h.userId, name: h.displayName })),
     ...(me ? [{ id: me.id, name: `${me.displayName}（我）` }] : []),
   ].filter((o) => o.id !== alert.assigneeUserId);
+  // Offer no choice until the community's handlers are known, or only "me" would be offered.
+  if (!roster.data && !roster.error) return html`<${Loading} what="本社区经办人" />`;
   return html`
     <form class="panel" aria-label="转派" onSubmit=${(e: Event) => {
       e.preventDefault();
@@ -288,6 +303,7 @@ function Due({
 }
 
 export function DetailView({ id }: { id: string }) {
+  const nameOf = useNames();
   const detail = useLoad(() => getJson<AlertDetail>(discovery(`/v1/alerts/${encodeURIComponent(id)}`)), [id]);
   const [showHousehold, setShowHousehold] = useState(false);
   const onNotice = useCallback(
@@ -341,7 +357,7 @@ export function DetailView({ id }: { id: string }) {
           a.householdId
             ? html`<button type="button" class="secondary" aria-expanded=${showHousehold}
               onClick=${() => setShowHousehold(!showHousehold)}>${showHousehold ? '收起家庭信息' : '查看家庭信息'}</button>
-              ${showHousehold ? html`<${Household} householdId=${a.householdId} />` : null}`
+              ${showHousehold ? html`<${Household} householdId=${a.householdId} stamp=${`${a.status}:${a.history.length}`} />` : null}`
             : null
         }
         <${FullView} alert=${a} />
@@ -353,7 +369,7 @@ export function DetailView({ id }: { id: string }) {
           <dt>发起时间</dt><dd>${when(a.raisedAt)}</dd>
           <${Due} label="确认期限" due=${a.acknowledgeDueAt} done=${a.acknowledgedAt} breached=${a.acknowledgeBreachedAt} />
           <${Due} label="走访期限" due=${a.visitDueAt} done=${a.visitStartedAt} breached=${a.visitBreachedAt} />
-          <dt>经办人</dt><dd>${a.assigneeUserId ?? '未分派'}${a.onBehalfOf ? `（代 ${a.onBehalfOf}）` : ''}</dd>
+          <dt>经办人</dt><dd data-testid="assignee">${a.assigneeUserId ? nameOf(a.assigneeUserId) : '未分派'}${a.onBehalfOf ? `（代 ${nameOf(a.onBehalfOf)}）` : ''}</dd>
         </dl>
       </section>
 
@@ -364,7 +380,7 @@ export function DetailView({ id }: { id: string }) {
           ${a.notes.map(
             (n) => html`<li>
               <p class="note-body">${n.body}</p>
-              <p class="muted">${n.author} · ${when(n.createdAt)}</p>
+              <p class="muted">${nameOf(n.author)} · ${when(n.createdAt)}</p>
               ${n.attachments.map((p) => html`<${Photo} alertId=${a.id} noteId=${n.id} position=${p.position} />`)}
             </li>`,
           )}
@@ -376,7 +392,7 @@ export function DetailView({ id }: { id: string }) {
         <ol class="history">
           ${a.history.map(
             (h) =>
-              html`<li><span>${when(h.at)}</span> <strong>${HISTORY[h.action] ?? h.action}</strong> <span class="muted">${h.actor === 'system' ? '系统' : h.actor}</span></li>`,
+              html`<li><span>${when(h.at)}</span> <strong>${HISTORY[h.action] ?? h.action}</strong> <span class="muted">${h.actor === 'system' ? '系统' : nameOf(h.actor)}</span></li>`,
           )}
         </ol>
       </section>

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'preact/hooks';
 import { currentUser, discovery, getJson, identity, query, sendJson } from '../api.ts';
 import { communitiesOf, communityName, PRIORITY, STATUS, when } from '../format.ts';
+import { reloadNames, useNames } from '../names.ts';
 import { type Alert, isBreached } from '../types.ts';
 import { ErrorNote, html, Loading, PriorityBadge, useAction, useLoad, useNotices } from '../ui.ts';
 import { Reassign } from './detail.ts';
@@ -19,6 +20,7 @@ const hours = (s: number | null) => (s === null ? '—' : `${(s / 3600).toFixed(
 
 /** The town at a glance for its supervisor: breaches first, reassignment in place. */
 export function TownView() {
+  const nameOf = useNames();
   const [filters, setFilters] = useState<Filters>(defaultFilters);
   const stats = useLoad(() => getJson<Statistics>(discovery('/v1/statistics')), []);
   const list = useLoad(
@@ -75,7 +77,7 @@ export function TownView() {
                 ${isBreached(a) ? html` <span class="badge breach">超时</span>` : null}</td>
               <td>${a.communityName ?? a.communityCode}</td>
               <td>${STATUS[a.status] ?? a.status}</td>
-              <td>${a.assigneeUserId ?? '未分派'}</td>
+              <td>${a.assigneeUserId ? nameOf(a.assigneeUserId) : '未分派'}${a.onBehalfOf ? `（代 ${nameOf(a.onBehalfOf)}）` : ''}</td>
               <td>确认 ${when(a.acknowledgeDueAt)}<br />走访 ${when(a.visitDueAt)}</td>
               <td>${
                 ['open', 'acknowledged', 'visiting'].includes(a.status)
@@ -126,8 +128,13 @@ function RosterEditor({ code, handlers }: { code: string; handlers: TownUser[] }
     <fieldset class="roster">
       <legend>${communityName(code)}</legend>
       ${roster.error ? html`<${ErrorNote} message=${roster.error} />` : null}
-      ${eligible.length === 0 ? html`<p class="empty">本社区没有可排班的经办人。</p>` : null}
-      ${eligible.map(
+      ${
+        // Until the roster is known there is nothing to edit: a box ticked earlier would save a
+        // roster without the handlers already on it.
+        !roster.data ? (roster.error ? null : html`<${Loading} what="排班" />`) : null
+      }
+      ${!roster.data ? null : eligible.length === 0 ? html`<p class="empty">本社区没有可排班的经办人。</p>` : null}
+      ${(roster.data ? eligible : []).map(
         (h) =>
           html`<label class="check"><input type="checkbox" checked=${current.has(h.id)} onChange=${(
             e: Event,
@@ -140,12 +147,13 @@ function RosterEditor({ code, handlers }: { code: string; handlers: TownUser[] }
           }} /> ${h.displayName}</label>`,
       )}
       ${
-        eligible.length > 0
+        roster.data && eligible.length > 0
           ? html`<button type="button" class="secondary" disabled=${act.busy || chosen === null} onClick=${() =>
               act.run(async () => {
                 await sendJson('PUT', identity(`/v1/rosters/communities/${code}`), { userIds: [...current] });
                 setSaved(true);
                 setChosen(null);
+                reloadNames();
                 await roster.reload();
               })}>保存排班</button>`
           : null
