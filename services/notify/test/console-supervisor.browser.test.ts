@@ -107,7 +107,7 @@ async function context() {
   return c;
 }
 
-describe('the supervisor’s console in Chromium', () => {
+describe('the supervisor’s console in Chromium', { timeout: 150_000 }, () => {
   let handler: Page;
   let supervisor: Page;
   let second: Page;

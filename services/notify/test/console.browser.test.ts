@@ -159,7 +159,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 
 const masked = /^\d{4}\*{10}[\dX]{4}$/;
 
-describe('the case-handler console in Chromium', () => {
+describe('the case-handler console in Chromium', { timeout: 150_000 }, () => {
   let handler: Page;
   let ludu: Page;
   let alertId: string;
