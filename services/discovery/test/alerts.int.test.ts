@@ -10,7 +10,7 @@ import {
 } from '@huimin/contracts';
 import { createMetricsRegistry } from '@huimin/kit';
 import { withTransaction } from '@huimin/pg';
-import { readRecords } from '@huimin/testkit';
+import { readRecords, waitUntil } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_ACKNOWLEDGE } from '../src/alert-desk.ts';
 import { createApp } from '../src/app.ts';
@@ -356,6 +356,7 @@ describe('routing while identity is down', () => {
     }
     const [routed] = await alertsOf(hh);
     expect(['u-li', 'u-wang']).toContain(routed.assignee_user_id);
+    await outboxDrained();
     const assigned = (
       await readRecords(h.env.kafka, discoveryAlertStream.name, { timeoutMs: 20_000 })
     ).filter((r) => r.key === alert.id && r.headers.ce_type === 'huimin.alert.assigned.v1');
@@ -391,6 +392,7 @@ describe('SLA', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0].detail).toMatchObject({ clock: 'acknowledge', escalatedTo: ['u-sup'] });
+    await outboxDrained();
     const escalations = (
       await readRecords(h.env.kafka, discoveryAlertStream.name, { timeoutMs: 20_000 })
     ).filter((r) => r.key === alert.id && r.headers.ce_type === 'huimin.alert.escalated.v2');
@@ -669,3 +671,13 @@ describe('routing load', () => {
     expect(kept).toEqual(actual);
   });
 });
+
+/** The relay has published everything discovery wrote (readRecords reads up to the end it sees). */
+async function outboxDrained() {
+  await waitUntil(async () => {
+    const { rows } = await h.env.pool.query<{ n: number }>(
+      'select count(*)::int as n from outbox where sent_at is null',
+    );
+    return rows[0]?.n === 0;
+  }, 'the outbox is published');
+}
