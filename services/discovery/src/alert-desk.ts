@@ -464,6 +464,16 @@ export function createAlertDesk(options: AlertDeskOptions) {
     if (a.status !== 'open' && a.status !== 'acknowledged') await cancel(client, JOB_VISIT, a.id);
   }
 
+  /** Ends an alert: its clocks stop and it leaves its assignee's live load. */
+  async function closeAlert(client: pg.ClientBase, a: AlertRow, status: 'resolved' | 'dismissed', at: Date) {
+    a.status = status;
+    a.closedAt = at;
+    a.updatedAt = at;
+    await saveAlert(client, a);
+    await adjustLoad(client, a.assigneeUserId, -1);
+    await stopTimers(client, a);
+  }
+
   /** Escalation when a clock runs out: exactly once per clock (the job is unique per alert and clock). */
   function breachJob(clock: 'acknowledge' | 'visit'): JobHandler {
     return async (job, client) => {
@@ -717,13 +727,8 @@ export function createAlertDesk(options: AlertDeskOptions) {
     resolve: (id: string, me: UserPrincipal, outcome: (typeof outcomes)[number], noteText?: string) =>
       change(id, me, async (client, alert, at) => {
         requireStatus(alert, 'open', 'acknowledged', 'visiting');
-        alert.status = 'resolved';
         alert.outcome = outcome;
-        alert.closedAt = at;
-        alert.updatedAt = at;
-        await saveAlert(client, alert);
-        await adjustLoad(client, alert.assigneeUserId, -1);
-        await stopTimers(client, alert);
+        await closeAlert(client, alert, 'resolved', at);
         await addHistory(client, {
           alertId: id,
           at,
@@ -743,13 +748,8 @@ export function createAlertDesk(options: AlertDeskOptions) {
     dismiss: (id: string, me: UserPrincipal, reasonCode: (typeof dismissReasons)[number], noteText: string) =>
       change(id, me, async (client, alert, at) => {
         requireStatus(alert, 'open', 'acknowledged', 'visiting');
-        alert.status = 'dismissed';
         alert.dismissReason = reasonCode;
-        alert.closedAt = at;
-        alert.updatedAt = at;
-        await saveAlert(client, alert);
-        await adjustLoad(client, alert.assigneeUserId, -1);
-        await stopTimers(client, alert);
+        await closeAlert(client, alert, 'dismissed', at);
         const until = new Date(at.getTime() + suppressDays * DAY_MS);
         await client.query(
           `insert into suppressions (subject_key, type, priority, until, alert_id) values ($1, $2, $3, $4, $5)
