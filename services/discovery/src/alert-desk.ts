@@ -38,6 +38,7 @@ import {
   saveAlert,
 } from './store/alert-store.ts';
 import { currentPolicy, type PolicyVersion, seedPolicy } from './store/policy-store.ts';
+import { registeredPlace, unverifiedKey } from './store/registry.ts';
 
 const SOURCE = '/huimin/discovery';
 const SYSTEM = 'system';
@@ -83,6 +84,7 @@ export function mayWrite(me: UserPrincipal, alert: Pick<AlertRow, 'communityCode
 }
 
 const notFound = (id: string) => new AppError('ALERT_NOT_FOUND', `no alert ${id} that you may see`);
+const subjectNotFound = () => new AppError('NOT_FOUND', 'no such household or person in your jurisdiction');
 
 export interface AlertDeskOptions {
   pool: pg.Pool;
@@ -606,7 +608,20 @@ export function createAlertDesk(options: AlertDeskOptions) {
         const verdict = decide(r.body, `manual.${input.channel}`);
         if (verdict.action === 'ignore')
           throw new AppError('INVALID_ALERT', `the rules ignore ${input.channel} alerts`);
-        const subjectKey = input.householdId ?? `person:${input.residentId}`;
+        // Someone the registry places: their community, never the one typed; out of the caller's
+        // jurisdiction is "not there". Someone it does not know: only what was typed, under a key of
+        // its own, so it can neither take in signals about a real household nor stand in their way.
+        const place = await registeredPlace(client, input);
+        if (place && !inJurisdiction(me, place.communityCode)) throw subjectNotFound();
+        if (place?.householdId && input.householdId && place.householdId !== input.householdId)
+          throw new AppError('INVALID_ALERT', 'the person is registered in another household');
+        const householdId = place
+          ? (place.householdId ?? input.householdId ?? null)
+          : (input.householdId ?? null);
+        const communityCode = place?.communityCode ?? input.communityCode;
+        const subjectKey = place
+          ? (householdId ?? `person:${input.residentId}`)
+          : unverifiedKey(input.communityCode, input);
         const at = now();
         const reasons: StoredReason[] = [
           {
@@ -619,7 +634,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
         await lockSubject(client, subjectKey, verdict.type);
         const live = await findLiveAlert(client, subjectKey, verdict.type);
         if (live) {
-          if (!mayWrite(me, live)) throw notFound(live.id);
+          if (!mayWrite(me, live)) throw subjectNotFound();
           await merge(
             client,
             live,
@@ -627,7 +642,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
               eventId: `manual-${randomUUID()}`,
               eventType: 'manual',
               code: `manual.${input.channel}`,
-              communityCode: input.communityCode,
+              communityCode,
               reasons,
             },
             priority,
@@ -637,13 +652,13 @@ export function createAlertDesk(options: AlertDeskOptions) {
         }
         const alert = await open(client, {
           subjectKey,
-          householdId: input.householdId ?? null,
+          householdId,
           residentId: input.residentId ?? null,
           type: verdict.type,
           title: verdict.title,
           priority,
           origin: 'manual',
-          communityCode: input.communityCode,
+          communityCode,
           reasons,
           sourceEventIds: [],
           actor: me.userId,

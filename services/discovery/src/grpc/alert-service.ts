@@ -28,7 +28,8 @@ const iso = (d: Date | null) => d?.toISOString() ?? '';
 function toMessage(a: AlertRow): AlertMessage {
   return {
     alertId: a.id,
-    householdId: a.householdId ?? '',
+    // A manual alert about someone the registry does not know names no household to services.
+    householdId: a.subjectKey.startsWith('unverified:') ? '' : (a.householdId ?? ''),
     communityCode: a.communityCode,
     status: a.status,
     townCode: a.townCode,
@@ -73,9 +74,12 @@ export async function startAlertGrpcServer(deps: {
       }),
       ListOpenAlertsForHousehold: unary(async (req: { householdId: string }) => {
         if (!req.householdId) throw new GrpcRefusal(grpc.status.INVALID_ARGUMENT, 'household_id is required');
+        // By the subject key, not the household id column: a manual alert about a household the
+        // registry did not know carries what a handler typed under a key of its own, and is no
+        // alert of the household's to another service.
         const { rows } = await db.query(
           `select ${ALERT_COLUMNS} from alerts
-            where household_id = $1 and status in ('open', 'acknowledged', 'visiting')
+            where subject_key = $1 and status in ('open', 'acknowledged', 'visiting')
             order by priority, raised_at`,
           [req.householdId],
         );

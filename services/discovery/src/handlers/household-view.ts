@@ -3,6 +3,7 @@ import { nameOf } from '@huimin/contracts';
 import { maskResidentId } from '@huimin/kit';
 import type pg from 'pg';
 import { listAlerts } from '../store/alert-queries.ts';
+import { registeredPlace } from '../store/registry.ts';
 import { presentAlert } from './http-routes.ts';
 
 /** Where the household view's parts come from: the owning services' HTTP APIs. */
@@ -58,12 +59,12 @@ export async function householdView(
     'select resident_id, community_code, town_code from people where household_id = $1 order by resident_id',
     [householdId],
   );
-  const { rows: placed } = await pool.query<{ community_code: string }>(
-    'select community_code from alerts where household_id = $1 order by raised_at desc limit 1',
-    [householdId],
-  );
-  const communityCode = members[0]?.community_code ?? placed[0]?.community_code;
+  // The household's community from the registry data discovery holds (never from a manual alert,
+  // whose community is what a handler typed); every member must be in the caller's jurisdiction.
+  const place = await registeredPlace(pool, { householdId });
+  const communityCode = place?.communityCode;
   if (!communityCode || !inJurisdiction(me, communityCode)) return undefined;
+  if (members.some((m) => !inJurisdiction(me, m.community_code))) return undefined;
   const timeout = sources.timeoutMs ?? 2000;
   const id = encodeURIComponent(householdId);
   const [eligibility, risk, eldercare, charity, alerts] = await Promise.all([

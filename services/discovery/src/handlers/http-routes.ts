@@ -18,6 +18,7 @@ import { type SlaPolicy, SlaPolicySchema, slaPolicyProblems } from '../domain/sl
 import { type AlertFilter, alertStatistics, eachAlert, listAlerts } from '../store/alert-queries.ts';
 import { type AlertRow, historyOf, notesOf } from '../store/alert-store.ts';
 import { addPolicyVersion, type PolicyKind, policyHistory } from '../store/policy-store.ts';
+import { subjectMembers } from '../store/registry.ts';
 import { type HouseholdSources, householdView } from './household-view.ts';
 
 const AlertId = Type.String({ pattern: '^ALR-\\d{4}-\\d{6,9}$' });
@@ -482,12 +483,10 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
       const me = userOf(request);
       const { purpose } = request.query as { purpose: string };
       const alert = await desk.get(idOf(request), me);
-      const { rows: members } = alert.householdId
-        ? await pool.query<{ resident_id: string }>(
-            'select resident_id from people where household_id = $1 order by resident_id',
-            [alert.householdId],
-          )
-        : { rows: [] };
+      // The people behind the alert are read only where the registry puts them in the caller's
+      // jurisdiction: a manual alert's household id is what a handler typed, not a place.
+      const members = await subjectMembers(pool, me, alert);
+      if (!members) throw new AppError('ALERT_NOT_FOUND', `no alert ${alert.id} that you may see`);
       await auditRead(pool, 'discovery', {
         reader: me,
         subjectType: alert.householdId ? 'household' : 'alert',
@@ -499,7 +498,7 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
         alertId: alert.id,
         householdId: alert.householdId,
         residentId: alert.residentId,
-        members: members.map((m) => ({ residentId: m.resident_id })),
+        members: members.map((residentId) => ({ residentId })),
       });
     },
   );
