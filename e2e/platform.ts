@@ -279,6 +279,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         args: [join('src', 'main.ts')],
         cwd: m.dir,
         env: {
+          ...m.env,
           ...wiring,
           PORT: String(port?.http),
           GRPC_PORT: String(port?.grpc),

@@ -290,6 +290,7 @@ async function main(): Promise<void> {
   const consoleDir = await buildConsole();
   for (const service of services) {
     start(service.name, [join('src', 'main.ts')], service.dir, {
+      ...service.env,
       DATABASE_URL: env.DATABASE_URL,
       REDIS_URL: env.REDIS_URL,
       KAFKA_BROKERS: brokers,

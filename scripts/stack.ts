@@ -17,11 +17,14 @@ export interface ServiceManifest {
   /** Postgres schema: the service name with dashes as underscores. */
   schema: string;
   port: number | undefined;
+  /** Settings the dev stack gives the service (the `huimin.env` field of its package.json). */
+  env: Record<string, string>;
   hasMigrations: boolean;
 }
 
 // A service joins the stack by having services/<name>/src/main.ts; its HTTP port comes from
-// the `huimin.port` field of its package.json (the defaults in docs/architecture.md).
+// the `huimin.port` field of its package.json (the defaults in docs/architecture.md), settings it
+// needs in the stack from `huimin.env` (identity trusts notify's gateway as its one proxy hop).
 export function discoverServices(): ServiceManifest[] {
   const servicesDir = join(root, 'services');
   if (!existsSync(servicesDir)) return [];
@@ -31,13 +34,14 @@ export function discoverServices(): ServiceManifest[] {
     .map((name) => {
       const dir = join(servicesDir, name);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        huimin?: { port?: number };
+        huimin?: { port?: number; env?: Record<string, string> };
       };
       return {
         name,
         dir,
         schema: name.replaceAll('-', '_'),
         port: manifest.huimin?.port,
+        env: manifest.huimin?.env ?? {},
         hasMigrations: existsSync(join(dir, 'migrations')),
       };
     });

@@ -19,6 +19,11 @@ export interface HttpServerOptions {
   openapi?: { title: string; version: string };
   /** How long each readiness check may take before it counts as failed; default 2 s. */
   readinessTimeoutMs?: number;
+  /**
+   * Proxies in front of the service whose X-Forwarded-For entries `request.ip` trusts, counted
+   * from the socket; default 0, the socket's address.
+   */
+  trustedProxyHops?: number;
 }
 
 export type HttpServer = FastifyInstance & {
@@ -42,6 +47,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = fastify({
     loggerInstance: logger,
     bodyLimit,
+    // By hop count (fastify fails closed on a bare number): only for a service that nothing but
+    // those proxies can reach (the NetworkPolicy), or a direct client could name any address.
+    ...(options.trustedProxyHops
+      ? { trustProxy: (_address: string, hop: number) => hop < (options.trustedProxyHops ?? 0) }
+      : {}),
     // A caller's x-request-id is kept (so one id follows a request across services) when it is
     // a plain token; anything else could forge log content, so a fresh id replaces it.
     genReqId: (req) => {

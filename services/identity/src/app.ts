@@ -11,6 +11,7 @@ import type { RouteContext } from './handlers/context.ts';
 import { rosterRoutes } from './handlers/roster-routes.ts';
 import { userRoutes } from './handlers/user-routes.ts';
 import type { SigningKeys } from './keys/signing-keys.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { createAuditStore } from './store/audit-store.ts';
 import { createIdentityStore } from './store/identity-store.ts';
@@ -73,6 +74,12 @@ export async function createApp(deps: IdentityDeps) {
         now,
       }),
     },
+    throttle: createLoginThrottle(redis, {
+      freeFailures: config.LOGIN_FREE_FAILURES,
+      firstDelaySeconds: config.LOGIN_DELAY_SECONDS,
+      maxDelaySeconds: config.LOGIN_MAX_DELAY_SECONDS,
+      now,
+    }),
     passwordCost: { log2N: config.PASSWORD_LOG2N, p: config.PASSWORD_SCRYPT_P },
     now,
   };

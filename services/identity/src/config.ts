@@ -31,13 +31,26 @@ export const IdentityConfig = Type.Object({
   /** scrypt cost: N = 2^PASSWORD_LOG2N, r = 8, p = PASSWORD_SCRYPT_P. Tests lower log2N. */
   PASSWORD_LOG2N: Type.Integer({ minimum: 10, maximum: 20, default: 15 }),
   PASSWORD_SCRYPT_P: Type.Integer({ minimum: 1, maximum: 16, default: 3 }),
-  LOCKOUT_THRESHOLD: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /**
+   * The per-username ceiling: wrong passwords in a row, from any addresses, that lock the account
+   * for LOCKOUT_MINUTES. High (NIST SP 800-63B §5.2.2: at most 100), because the per-address delay
+   * below is what stops one client's guessing; the lock only stops guessing spread over many.
+   */
+  LOCKOUT_THRESHOLD: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
   LOCKOUT_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+  /** Wrong passwords for one username from one address before that pair is slowed down. */
+  LOGIN_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** The first wait after the free failures; it doubles with each further one, up to the maximum. */
+  LOGIN_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  LOGIN_MAX_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
   /** Login attempts per client address per minute, across replicas (Redis). */
   LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 30 }),
   /** Refresh and service-token requests per client address per minute. */
   TOKEN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 600 }),
-  /** Reverse proxies in front of identity that append to X-Forwarded-For (0: use the socket address). */
+  /**
+   * Proxies in front of identity whose X-Forwarded-For entry is trusted (0: use the socket address).
+   * 1 behind notify's console gateway, which sets the header to the client it sees (never appends).
+   */
   TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
   /** Seals private signing keys at rest (AES-256-GCM); at least 32 characters. Required in production. */
   SIGNING_KEY_SECRET: Type.Optional(

@@ -69,25 +69,66 @@ describe('login', () => {
     ]);
   });
 
-  it('locks the account after five wrong passwords in a row, even against the right one, for 15 minutes', async () => {
-    for (let i = 0; i < 4; i++)
-      expect((await id.login('handler.unlucky', 'wrong password')).statusCode).toBe(401);
-    expect((await id.login('handler.unlucky', 'wrong password')).statusCode).toBe(401);
-    const locked = await id.login('handler.unlucky');
-    expect([locked.statusCode, locked.json().code]).toEqual([423, 'ACCOUNT_LOCKED']);
-    expect(Number(locked.headers['retry-after'])).toBe(15 * 60);
-    id.clock.advance(14 * 60_000);
-    expect((await id.login('handler.unlucky')).statusCode).toBe(423);
+  it('slows one address’s guessing at a username with a doubling wait, and never another address’s login', async () => {
+    const from = (remoteAddress: string, password = PASSWORD) =>
+      id.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { username: 'handler.unlucky', password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 5; i++) expect((await from('198.51.100.7', 'wrong password')).statusCode).toBe(401);
+    const slowed = await from('198.51.100.7');
+    expect([slowed.statusCode, slowed.json().code]).toEqual([429, 'TOO_MANY_REQUESTS']);
+    expect(Number(slowed.headers['retry-after'])).toBe(30);
+    // The person at their own desk is not locked out by the guesses.
+    expect((await from('198.51.100.8')).statusCode).toBe(200);
+    id.clock.advance(30_000);
+    expect((await from('198.51.100.7', 'wrong password')).statusCode).toBe(401);
+    expect(Number((await from('198.51.100.7')).headers['retry-after'])).toBe(60);
     id.clock.advance(60_000);
-    expect((await id.login('handler.unlucky')).statusCode).toBe(200);
+    expect((await from('198.51.100.7')).statusCode).toBe(200);
+    // A password that works clears the count: the next wrong one is free again.
+    expect((await from('198.51.100.7', 'wrong password')).statusCode).toBe(401);
+    expect((await from('198.51.100.7')).statusCode).toBe(200);
   });
 
-  it('counts wrong passwords sent in parallel, so a burst cannot slip past the threshold', async () => {
-    const burst = await Promise.all(
-      Array.from({ length: 8 }, () => id.login('handler.racer', 'wrong password')),
-    );
-    expect(burst.every((res) => res.statusCode === 401 || res.statusCode === 423)).toBe(true);
-    expect((await id.login('handler.racer')).json().code).toBe('ACCOUNT_LOCKED');
+  it('locks the account only at the per-username ceiling of wrong passwords in a row, from however many addresses', async () => {
+    const from = (remoteAddress: string, password = PASSWORD) =>
+      id.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { username: 'handler.racer', password },
+        remoteAddress,
+      });
+    expect(id.config.LOCKOUT_THRESHOLD).toBe(100);
+    for (let a = 0; a < 20; a++)
+      for (let i = 0; i < 5; i++)
+        expect((await from(`203.0.113.${a}`, 'wrong password')).statusCode).toBe(401);
+    const locked = await from('203.0.113.200');
+    expect([locked.statusCode, locked.json().code]).toEqual([423, 'ACCOUNT_LOCKED']);
+    expect(Number(locked.headers['retry-after'])).toBe(15 * 60);
+    id.clock.advance(15 * 60_000);
+    expect((await from('203.0.113.200')).statusCode).toBe(200);
+  });
+
+  it('counts wrong passwords sent in parallel, so a burst cannot slip past the delay', async () => {
+    const from = (password: string) =>
+      id.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { username: 'handler.zhou', password },
+        remoteAddress: '192.0.2.44',
+      });
+    const burst = await Promise.all(Array.from({ length: 8 }, () => from('wrong password')));
+    expect(burst.every((res) => res.statusCode === 401 || res.statusCode === 429)).toBe(true);
+    const counted = burst.filter((res) => res.statusCode === 401).length;
+    expect(counted).toBeGreaterThanOrEqual(5);
+    // Every wrong password checked was counted: the wait is the one for exactly that many.
+    const after = await from(PASSWORD);
+    expect([after.statusCode, Number(after.headers['retry-after'])]).toEqual([429, 30 * 2 ** (counted - 5)]);
+    id.clock.advance(30_000 * 2 ** (counted - 5));
+    expect((await from(PASSWORD)).statusCode).toBe(200);
   });
 
   it('refuses a disabled account', async () => {
@@ -181,11 +222,12 @@ describe('login rate limit', () => {
     const config = { ...id.config, LOGIN_RATE_PER_MINUTE: 3 };
     const [a, b] = [(await id.makeApp({ config })).server, (await id.makeApp({ config })).server];
     id.clock.advance(60_000); // a fresh window
-    const attempt = (server: typeof a) =>
+    const attempt = (server: typeof a, remoteAddress = '192.0.2.1') =>
       server.inject({
         method: 'POST',
         url: '/v1/auth/login',
         payload: { username: 'handler.zhou', password: PASSWORD },
+        remoteAddress,
       });
     expect([
       (await attempt(a)).statusCode,
@@ -195,6 +237,8 @@ describe('login rate limit', () => {
     const limited = await attempt(b);
     expect([limited.statusCode, limited.json().code]).toEqual([429, 'TOO_MANY_REQUESTS']);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // The flood from one client leaves everyone else's login working.
+    expect((await attempt(a, '192.0.2.2')).statusCode).toBe(200);
     await a.close();
     await b.close();
   });

@@ -61,6 +61,7 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
     logger,
     registry,
     errors: notifyErrors,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     openapi: { title: 'Huimin notify: live alerts for case handlers, group robots', version: '1.0.0' },
   });
   server.addReadinessCheck('postgres', async () => {

@@ -32,6 +32,11 @@ export const NotifyConfig = Type.Object({
   DISCOVERY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8083' }),
   /** Where the console gateway (`/api/identity/…`) forwards login, rosters and leave. */
   IDENTITY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8087' }),
+  /**
+   * Proxies in front of notify (the ingress) whose X-Forwarded-For entry names the client: the
+   * console gateway passes that address to identity's login limits. 0: the socket's address.
+   */
+  TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
   /** How long the delivery log keeps events for Last-Event-ID replay. */
   LOG_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72 }),
   /** Hosts a robot webhook may point at (no other address is ever called: SSRF). */

@@ -6,7 +6,7 @@ import { checkPassword, presentUser } from '../accounts.ts';
 import { afterFailure, isLocked } from '../domain/lockout.ts';
 import { hashPassword, needsRehash, unusableHash, verifyPassword } from '../domain/passwords.ts';
 import { refreshTokenHash } from '../tokens.ts';
-import { enforceLimit, type RouteContext } from './context.ts';
+import { callerAddress, enforceLimit, type RouteContext } from './context.ts';
 import { ErrorBody, Session, User } from './schemas.ts';
 
 const Login = Type.Object(
@@ -36,7 +36,7 @@ const Jwk = Type.Object({ kid: Type.String(), kty: Type.String() }, { additional
 
 /** Login, refresh, logout, the JWKS, service tokens (OAuth2 client credentials), and /v1/me. */
 export function authRoutes(server: FastifyInstance, context: RouteContext): void {
-  const { users, issuer, keys, limits, now, passwordCost, config } = context;
+  const { users, issuer, keys, limits, throttle, now, passwordCost, config } = context;
   const auth = authenticate(context.verifier);
   const lockout = { threshold: config.LOCKOUT_THRESHOLD, lockMinutes: config.LOCKOUT_MINUTES };
   const dummyHash = unusableHash(passwordCost);
@@ -76,10 +76,20 @@ export function authRoutes(server: FastifyInstance, context: RouteContext): void
     async (request, reply) => {
       await enforceLimit(limits.login, context, request, reply);
       const { username, password } = request.body;
+      const address = callerAddress(context, request);
+      const wait = await throttle.waitSeconds(username, address);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new AppError(
+          'TOO_MANY_REQUESTS',
+          `too many wrong passwords for this username from this address; retry in ${wait} s`,
+        );
+      }
       const at = now();
       const user = await users.userByUsername(username);
       if (!user || user.disabledAt) {
         await verifyPassword(password, dummyHash); // the same time as a wrong password
+        await throttle.failed(username, address);
         throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
       }
       if (isLocked(user, at)) {
@@ -91,9 +101,11 @@ export function authRoutes(server: FastifyInstance, context: RouteContext): void
         const state = await users.recordLoginFailure(user.id, (current) =>
           afterFailure(current, lockout, at),
         );
-        request.log.warn({ userId: user.id, locked: isLocked(state, at) }, 'login failed');
+        const delayed = await throttle.failed(username, address);
+        request.log.warn({ userId: user.id, locked: isLocked(state, at), delayed }, 'login failed');
         throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
       }
+      await throttle.succeeded(username, address);
       await users.recordLoginSuccess(user.id);
       if (needsRehash(user.passwordHash, passwordCost)) {
         await users.upgradePasswordHash(

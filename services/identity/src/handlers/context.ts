@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityConfig } from '../config.ts';
 import type { PasswordCost } from '../domain/passwords.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
+import type { LoginThrottle } from '../login-throttle.ts';
 import { clientAddress, type RateLimit } from '../rate-limit.ts';
 import type { AuditStore } from '../store/audit-store.ts';
 import type { IdentityStore } from '../store/identity-store.ts';
@@ -20,8 +21,15 @@ export interface RouteContext {
   issuer: TokenIssuer;
   verifier: TokenVerifier;
   limits: { login: RateLimit; token: RateLimit };
+  /** Wrong passwords per (username, address): a doubling delay instead of a lock for everyone. */
+  throttle: LoginThrottle;
   passwordCost: PasswordCost;
   now: () => Date;
+}
+
+/** The client's address: the socket's, or what the trusted hop (notify's gateway) says it is. */
+export function callerAddress(context: RouteContext, request: FastifyRequest): string {
+  return clientAddress(request.ip, request.headers['x-forwarded-for'], context.config.TRUSTED_PROXY_HOPS);
 }
 
 /** Counts the attempt against the caller's address; 429 with Retry-After past the limit. */
@@ -31,12 +39,7 @@ export async function enforceLimit(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const address = clientAddress(
-    request.ip,
-    request.headers['x-forwarded-for'],
-    context.config.TRUSTED_PROXY_HOPS,
-  );
-  const { allowed, retryAfterSeconds } = await limit.hit(address);
+  const { allowed, retryAfterSeconds } = await limit.hit(callerAddress(context, request));
   if (!allowed) {
     reply.header('retry-after', String(retryAfterSeconds));
     throw new AppError(

@@ -93,8 +93,10 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
         const value = request.headers[name];
         if (typeof value === 'string') headers.set(name, value);
       }
-      const prior = request.headers['x-forwarded-for'];
-      headers.set('x-forwarded-for', prior ? `${prior}, ${request.ip}` : request.ip);
+      // Set, never appended: identity trusts exactly this hop's entry for its per-address limits,
+      // so whatever the browser wrote there must not reach it. request.ip is the socket's address,
+      // or the client the ingress names when notify runs with TRUSTED_PROXY_HOPS.
+      headers.set('x-forwarded-for', request.ip);
       let res: Response;
       try {
         res = await fetch(`${base}${path}${url.search}`, {

@@ -14,6 +14,8 @@ export interface DeployedService {
   /** Other Huimin services that call it (HTTP or gRPC). Identity is called by every service. */
   calledBy: string[] | 'all';
   resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
+  /** Plain settings of the service (not secrets), env name → value. */
+  env?: Record<string, string>;
   /** Secrets the service reads, by reference: env name → [Secret name, key]. */
   secrets?: Record<string, [string, string]>;
 }
@@ -83,6 +85,9 @@ export const deployedServices: DeployedService[] = [
     lag: [{ group: 'notify', topic: 'huimin.discovery.alert', lagThreshold: 100 }],
     publicPaths: ['/'],
     calledBy: [],
+    // Behind the ingress controller, which appends the client it sees to X-Forwarded-For: the
+    // console gateway hands that client (and nothing the browser wrote) on to identity.
+    env: { TRUSTED_PROXY_HOPS: '1' },
     resources: small,
   },
   {
@@ -117,6 +122,8 @@ export const deployedServices: DeployedService[] = [
     minReplicas: 2,
     maxReplicas: 6,
     calledBy: 'all',
+    // Console logins arrive through notify's gateway, which sets X-Forwarded-For to the client.
+    env: { TRUSTED_PROXY_HOPS: '1' },
     // scrypt at log2 N = 15 costs 32 MiB per hash in flight.
     resources: { cpu: '250m', memory: '384Mi', cpuLimit: '2', memoryLimit: '768Mi' },
   },

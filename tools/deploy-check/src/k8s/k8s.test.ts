@@ -153,6 +153,14 @@ describe('Kubernetes manifests', () => {
     ).toBe('/public');
   });
 
+  it('identity trusts exactly one proxy hop (notify’s gateway), notify one (the ingress), for the client address of login limits', () => {
+    for (const resources of Object.values(rendered))
+      for (const name of ['identity', 'notify']) {
+        const container = (named(resources, 'Deployment', name) as Json).spec.template.spec.containers[0];
+        expect(container.env, name).toContainEqual({ name: 'TRUSTED_PROXY_HOPS', value: '1' });
+      }
+  });
+
   it('secrets are referenced, never written into the manifests', () => {
     for (const resources of Object.values(rendered)) {
       expect(ofKind(resources, 'Secret')).toEqual([]);

@@ -90,6 +90,7 @@ function deployment(service: DeployedService): Manifest {
               envFrom: [{ configMapRef: { name: 'huimin-common' } }],
               env: [
                 { name: 'PORT', value: String(service.port) },
+                ...Object.entries(service.env ?? {}).map(([name, value]) => ({ name, value })),
                 secretEnv('DATABASE_URL', `${service.name}-postgres`, 'url'),
                 secretEnv('REDIS_URL', 'huimin-redis', 'url'),
                 ...Object.entries(service.secrets ?? {}).map(([env, [secret, key]]) =>
