@@ -9,6 +9,7 @@ import { createDisbursementDesk, type DisbursementDesk } from './disbursement-de
 import type { JurisdictionTree } from './domain/funds.ts';
 import { createDonationBook, type DonationBook } from './donation-book.ts';
 import { charityErrors } from './errors.ts';
+import { householdFeedHandlers } from './handlers/household-feed.ts';
 import { registerNotificationRoutes } from './handlers/notification-routes.ts';
 import { registerPublicRoutes } from './handlers/public-routes.ts';
 import { registerStaffRoutes } from './handlers/staff-routes.ts';
@@ -42,6 +43,8 @@ export interface CharityApp {
   intake: PaymentIntake;
   reconciliation: Reconciliation;
   receiptLinks: ReceiptLinks;
+  /** The household feed's consumer handlers (where each household lives). */
+  handlers: ReturnType<typeof householdFeedHandlers>;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function createApp(deps: AppDependencies): Promise<CharityApp> {
     intake,
     reconciliation,
     receiptLinks,
+    handlers: householdFeedHandlers(),
     close: () => server.close(),
   };
 }

@@ -17,6 +17,7 @@ import { EVENT_SOURCE } from './donation-book.ts';
 import type { CharityMetrics } from './metrics.ts';
 import { type Disbursement, disbursementStore } from './store/disbursement-store.ts';
 import type { FundStore } from './store/fund-store.ts';
+import { householdStore } from './store/household-store.ts';
 import {
   bookTransaction,
   findNetAssetAccount,
@@ -35,6 +36,9 @@ export interface DisbursementApplication {
   alertId?: string | undefined;
   reason: string;
 }
+
+/** What an applicant says: the household's community is not theirs to say. */
+export type DisbursementRequest = Omit<DisbursementApplication, 'communityCode'>;
 
 export interface DisbursementDeskDeps {
   pool: pg.Pool;
@@ -96,12 +100,18 @@ export function createDisbursementDesk(deps: DisbursementDeskDeps) {
   }
 
   return {
-    async apply(applicant: Principal, application: DisbursementApplication): Promise<Disbursement> {
-      const fund = await funds.get(application.fundId);
-      if (fund === undefined) throw new AppError('FUND_NOT_FOUND', `no fund ${application.fundId}`);
-      if (!inJurisdiction(applicant, application.communityCode)) {
-        throw new AppError('OUTSIDE_JURISDICTION', 'the household’s community is outside your jurisdiction');
+    async apply(applicant: Principal, request: DisbursementRequest): Promise<Disbursement> {
+      const fund = await funds.get(request.fundId);
+      if (fund === undefined) throw new AppError('FUND_NOT_FOUND', `no fund ${request.fundId}`);
+      // Where the household lives comes from the household feed charity keeps, never the request.
+      const communityCode = await householdStore.communityOf(pool, request.householdId);
+      if (communityCode === undefined || !inJurisdiction(applicant, communityCode)) {
+        throw new AppError(
+          'HOUSEHOLD_NOT_FOUND',
+          `no household ${request.householdId} in the registry within your jurisdiction`,
+        );
       }
+      const application: DisbursementApplication = { ...request, communityCode };
       const problem = disbursementProblem(fund, application, tree);
       if (problem !== undefined) {
         throw new AppError('RESTRICTION_VIOLATED', problem.message, { pointer: problem.pointer });

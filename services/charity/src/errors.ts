@@ -22,8 +22,11 @@ export const charityErrors = defineErrors({
   ALERT_MISMATCH: { status: 422, grpc: 9 },
   /** Discovery could not be asked about the alert; nothing was written, retry later. */
   ALERT_CHECK_UNAVAILABLE: { status: 503, grpc: 14 },
-  /** The caller's jurisdiction does not cover the household's community. */
-  OUTSIDE_JURISDICTION: { status: 403, grpc: 7 },
+  /**
+   * The household is not in the registry charity holds, or lives outside the caller's jurisdiction
+   * (the same answer, so a household's existence elsewhere is not leaked).
+   */
+  HOUSEHOLD_NOT_FOUND: { status: 404, grpc: 5 },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, grpc: 3 },
   /** This Idempotency-Key was used before for a different donation. */
   IDEMPOTENCY_KEY_REUSED: { status: 422, grpc: 9 },

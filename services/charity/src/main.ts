@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServiceTokenClient, createTokenVerifier } from '@huimin/auth';
-import { createKafkaClient, createOutboxRelay, createProducer, createPublisher } from '@huimin/kafka';
+import {
+  createConsumerRunner,
+  createKafkaClient,
+  createOutboxRelay,
+  createProducer,
+  createPublisher,
+} from '@huimin/kafka';
 import {
   createLifecycle,
   createLogger,
@@ -107,6 +113,18 @@ await runService(async () => {
     alipay: providers.alipay,
     now,
   });
+
+  // Where households live (the household feed), so an application cannot name its own community.
+  const runner = createConsumerRunner({
+    kafka,
+    pool,
+    groupId: 'charity',
+    handlers: app.handlers,
+    logger,
+    registry,
+  });
+  await runner.start();
+  lifecycle.onShutdown('consumer', () => runner.stop());
 
   if (config.RECONCILE_ENABLED) {
     const scheduler = createScheduler({

@@ -86,7 +86,9 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.tryShutdown(() => resolve()) : resolve()));
 });
 
-function apply(payload: Record<string, unknown>) {
+async function apply(payload: Record<string, unknown>) {
+  for (const household of ['HH-320585100001-0107', 'HH-320585100001-0999'])
+    await charity.registerHousehold(household, '320585100001');
   return charity.app.server.inject({
     method: 'POST',
     url: '/v1/disbursements',
@@ -94,7 +96,6 @@ function apply(payload: Record<string, unknown>) {
     payload: {
       fundId: 'fund-320585100',
       householdId: 'HH-320585100001-0107',
-      communityCode: '320585100001',
       purpose: 'medical',
       amountFen: 100_000,
       reason: '大病自付费用超过家庭年收入一半',

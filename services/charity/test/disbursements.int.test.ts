@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readRecords } from '@huimin/testkit';
+import { HouseholdRegistered, HouseholdUpdated, syntheticResidentId } from '@huimin/contracts';
+import { createProducer, createPublisher } from '@huimin/kafka';
+import { readRecords, waitUntil } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, bookkeeping, type Charity, startCharity } from './harness.ts';
 
@@ -17,6 +19,43 @@ afterAll(async () => {
 
 const weiyang = '320585100001'; // 伟阳社区, 城厢镇
 
+function householdReport(householdId: string, communityCode: string) {
+  return {
+    householdId,
+    businessDate: '2026-02-15',
+    townCode: communityCode.slice(0, 9),
+    communityCode,
+    address: { text: '城厢镇测试路2号', lng: 121.1, lat: 31.4 },
+    members: [
+      {
+        residentId: syntheticResidentId({ seq: 61, birthDate: '1950-06-01', sex: 'male' }),
+        name: '测试',
+        relationToHead: 'head' as const,
+        birthDate: '1950-06-01',
+        sex: 'male' as const,
+        hukouLocal: true,
+        workAbility: 'none' as const,
+        inInstitution: false,
+      },
+    ],
+    legalSupporters: [],
+  };
+}
+
+/** Publishes a household report as the registry's feed does. */
+async function publishHousehold(
+  event: typeof HouseholdRegistered | typeof HouseholdUpdated,
+  payload: ReturnType<typeof householdReport>,
+) {
+  const producer = createProducer(charity.env.kafka);
+  await producer.connect();
+  try {
+    await createPublisher({ producer }).publish(event, payload, { source: '/huimin/test', id: randomUUID() });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 async function donate(fundId: string, amountFen: number, restriction: Record<string, unknown> = {}) {
   const res = await charity.app.server.inject({
     method: 'POST',
@@ -27,15 +66,23 @@ async function donate(fundId: string, amountFen: number, restriction: Record<str
   expect(res.statusCode).toBe(201);
 }
 
-function apply(payload: Record<string, unknown>, token = charity.tokens.handler) {
+/** Applies for a household the registry places in `communityCode` (伟阳 unless given). */
+async function apply(
+  { communityCode = weiyang, ...payload }: Record<string, unknown>,
+  token = charity.tokens.handler,
+) {
+  const householdId = (payload.householdId as string) ?? `HH-320585100001-${randomUUID().slice(0, 4)}`;
+  await charity.registerHousehold(householdId, communityCode as string);
+  return post({ householdId, ...payload }, token);
+}
+
+function post(payload: Record<string, unknown>, token = charity.tokens.handler) {
   return charity.app.server.inject({
     method: 'POST',
     url: '/v1/disbursements',
     headers: bearer(token),
     payload: {
       fundId: 'fund-320585100',
-      householdId: `HH-320585100001-${randomUUID().slice(0, 4)}`,
-      communityCode: weiyang,
       purpose: 'medical',
       amountFen: 10_000,
       reason: '住院自付费用高，家庭收入低',
@@ -159,10 +206,32 @@ describe('a disbursement', () => {
     expect(await bookkeeping(charity)).toEqual(before);
   });
 
-  it('may not be applied for by a case handler for a household outside their communities', async () => {
-    const res = await apply({ communityCode: '320585100002' });
-    expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ code: 'OUTSIDE_JURISDICTION' });
+  it('takes the household’s community from the registry: one outside the handler’s communities, or unknown, answers 404 whatever community is sent', async () => {
+    const before = await bookkeeping(charity);
+    const elsewhere = `HH-320585100002-${randomUUID().slice(0, 4)}`;
+    await charity.registerHousehold(elsewhere, '320585100002');
+    for (const householdId of [elsewhere, `HH-unknown-${randomUUID().slice(0, 4)}`]) {
+      const res = await post({ householdId, communityCode: weiyang });
+      expect([res.statusCode, res.json().code]).toEqual([404, 'HOUSEHOLD_NOT_FOUND']);
+    }
+    expect(await charity.count(`disbursements where household_id = '${elsewhere}'`)).toBe(0);
+    expect(await bookkeeping(charity)).toEqual(before);
+  });
+
+  it('follows the household feed: the latest report by business date says where a household lives', async () => {
+    const householdId = `HH-feed-${randomUUID().slice(0, 6)}`;
+    const report = (communityCode: string, businessDate: string) =>
+      publishHousehold(HouseholdUpdated, { ...householdReport(householdId, communityCode), businessDate });
+    await publishHousehold(HouseholdRegistered, householdReport(householdId, weiyang));
+    await waitUntil(async () => (await post({ householdId })).statusCode === 201, 'the household registered');
+    // A late, older report changes nothing; a newer one moves the household out of reach.
+    await report('320585100002', '2026-03-01');
+    await report(weiyang, '2026-02-01');
+    await waitUntil(
+      async () => (await post({ householdId })).statusCode === 404,
+      'the household moved to another community',
+    );
+    expect((await post({ householdId })).json().code).toBe('HOUSEHOLD_NOT_FOUND');
   });
 
   it('is read with its household only by those who may, and each read is audited', async () => {

@@ -2,7 +2,13 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createTestIssuer, createTokenVerifier, type Role, type TestIssuer } from '@huimin/auth';
 import { PersonRecordRead, taicang, topics } from '@huimin/contracts';
-import { createOutboxRelay, createProducer, createPublisher, ensureTopics } from '@huimin/kafka';
+import {
+  createConsumerRunner,
+  createOutboxRelay,
+  createProducer,
+  createPublisher,
+  ensureTopics,
+} from '@huimin/kafka';
 import { createMetricsRegistry } from '@huimin/kit';
 import { startTestEnv, type TestEnv } from '@huimin/testkit';
 import type { AlertDirectory } from '../src/alerts/alert-directory.ts';
@@ -10,6 +16,7 @@ import { type CharityApp, createApp } from '../src/app.ts';
 import { type PaymentSandbox, sandboxProviderConfigs } from '../src/payments/payment-config.ts';
 import { seedFunds } from '../src/seed-funds.ts';
 import { createFundStore } from '../src/store/fund-store.ts';
+import { householdStore } from '../src/store/household-store.ts';
 
 // One charity service per test file: a fresh Postgres schema with the migrations and Taicang's
 // funds, a throwaway token issuer (the real verifier), locally made provider keys, and, when a
@@ -39,6 +46,8 @@ export interface Charity {
   issuer: TestIssuer;
   /** Publishes the outbox now (only with a broker). */
   drainOutbox(): Promise<number>;
+  /** Puts a household in charity's registry, as the household feed would. */
+  registerHousehold(householdId: string, communityCode: string, businessDate?: string): Promise<void>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -95,13 +104,23 @@ export async function startCharity(options: {
 
   let drainOutbox = async () => 0;
   let stopProducer = async () => {};
+  let stopConsumer = async () => {};
   if (options.broker) {
     // Charity's stream, and identity's audit stream its reads of household records go to.
     await ensureTopics(env.kafka, {
-      topics: [topics['huimin.charity.fund'], PersonRecordRead.topic],
+      topics: [topics['huimin.charity.fund'], PersonRecordRead.topic, topics['huimin.feed.household']],
       mode: 'dev',
       logger: env.logger,
     });
+    const runner = createConsumerRunner({
+      kafka: env.kafka,
+      pool: env.pool,
+      groupId: `charity-${options.name}`,
+      handlers: app.handlers,
+      logger: env.logger,
+    });
+    await runner.start();
+    stopConsumer = () => runner.stop();
     const producer = createProducer(env.kafka);
     await producer.connect();
     const relay = createOutboxRelay({
@@ -129,12 +148,16 @@ export async function startCharity(options: {
     registry,
     tokens,
     drainOutbox,
+    async registerHousehold(householdId, communityCode, businessDate = '2026-01-01') {
+      await householdStore.place(env.pool, { householdId, communityCode, businessDate });
+    },
     async count(table: string) {
       const { rows } = await env.pool.query<{ n: string }>(`select count(*) as n from ${table}`);
       return Number(rows[0]?.n ?? 0);
     },
     async close() {
       await app.close();
+      await stopConsumer();
       await stopProducer();
       await issuer.close();
       await env.close();

@@ -64,7 +64,6 @@ export const DisbursementBody = Type.Object(
   {
     fundId: FundId,
     householdId: HouseholdId,
-    communityCode: CommunityCode,
     purpose: CharityPurpose,
     amountFen: PositiveFen,
     fundedFrom: Type.Optional(
