@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { devServiceCredentials } from '@huimin/auth';
 import { HouseholdRegistered, RiskFlagged, syntheticResidentId } from '@huimin/contracts';
 import { createHttpServer, createMetricsRegistry, type HttpServer } from '@huimin/kit';
 import { waitUntil } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConsoleGateway } from '../../notify/src/handlers/console-gateway.ts';
+import { loadAlertPackage, startAlertGrpcServer } from '../src/grpc/alert-service.ts';
+import type { ProtoGrpcType } from '../src/grpc/generated/alert.ts';
 import { bearer, CHANGSHENG, type Harness, LUDU_COMMUNITY, riskFlag, startHarness } from './harness.ts';
 
 // A handler of one town must learn nothing about a household of another: not by opening a
@@ -231,5 +235,44 @@ describe('a household the registry learns of after another town’s handler type
     ]);
     const early = await call('direct', 'handler.li', 'GET', `/v1/alerts/${fake}`);
     expect(early.json().reasons.map((r: { code: string }) => r.code)).toEqual(['MANUAL_WALK_IN']);
+  });
+  it('tells other services (gRPC) only the town’s alerts of the household, and no household for the early one', async () => {
+    const server = await startAlertGrpcServer({
+      db: h.env.pool,
+      verifier: h.identity.remoteVerifier(),
+      logger: h.env.logger,
+      address: '127.0.0.1:0',
+    });
+    const loaded = grpc.loadPackageDefinition(loadAlertPackage()) as unknown as ProtoGrpcType;
+    const client = new loaded.huimin.discovery.v1.AlertService(
+      `127.0.0.1:${server.port}`,
+      grpc.credentials.createInsecure(),
+    );
+    try {
+      const { clientId, clientSecret } = devServiceCredentials('discovery');
+      const token = await h.identity.inject({
+        method: 'POST',
+        url: '/v1/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`,
+      });
+      const md = new grpc.Metadata();
+      md.set('authorization', `Bearer ${token.json().access_token}`);
+      const list = await new Promise<{ alerts: { alertId: string; communityCode: string }[] }>(
+        (resolve, reject) =>
+          client.ListOpenAlertsForHousehold({ householdId: late.id }, md, (err, res) =>
+            err ? reject(err) : resolve(res as never),
+          ),
+      );
+      expect(list.alerts.map((a) => a.communityCode)).toEqual([LUDU_COMMUNITY, LUDU_COMMUNITY]);
+      expect(list.alerts.map((a) => a.alertId)).not.toContain(fake);
+      const early = await new Promise<{ alert: { householdId: string } }>((resolve, reject) =>
+        client.GetAlert({ alertId: fake }, md, (err, res) => (err ? reject(err) : resolve(res as never))),
+      );
+      expect(early.alert.householdId).toBe('');
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });
