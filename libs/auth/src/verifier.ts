@@ -1,6 +1,5 @@
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   decodeJwt,
   errors,
   type JSONWebKeySet,
@@ -13,7 +12,10 @@ import type { Principal, ServicePrincipal, UserPrincipal } from './principal.ts'
 export interface TrustedIssuer {
   /** The `iss` claim, e.g. `http://identity:8087` or an OIDC provider's issuer URL. */
   issuer: string;
-  /** Where its signing keys are published; fetched and cached (refetched on an unknown `kid`). */
+  /**
+   * Where its signing keys are published; fetched and cached for `jwksMaxAgeMs` at most (refetched
+   * sooner on an unknown `kid`), so a key the issuer withdraws stops verifying within that time.
+   */
   jwksUrl?: string;
   /**
    * Keys given directly (tests, air-gapped setups), or a function returning the current set
@@ -54,7 +56,12 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** The verifier's clock; tests move it instead of waiting for tokens to expire. */
   now?: () => Date;
+  /** How long a fetched JWKS is trusted before it is fetched again; default (and at most) 60 s. */
+  jwksMaxAgeMs?: number;
 }
+
+/** A withdrawn key stops verifying within this long everywhere (the runbook promises a minute). */
+export const JWKS_MAX_AGE_MS = 60_000;
 
 /**
  * Verifies Huimin access tokens locally: the signature against the issuer's published keys, the
@@ -66,7 +73,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const keySets = new Map<string, JWTVerifyGetKey>();
   for (const trusted of options.issuers) {
     if (keySets.has(trusted.issuer)) throw new Error(`issuer ${trusted.issuer} is configured twice`);
-    keySets.set(trusted.issuer, keyResolver(trusted));
+    keySets.set(
+      trusted.issuer,
+      keyResolver(trusted, {
+        maxAgeMs: Math.min(options.jwksMaxAgeMs ?? JWKS_MAX_AGE_MS, JWKS_MAX_AGE_MS),
+        now: options.now,
+      }),
+    );
   }
   const audience = options.audience ?? AUDIENCE;
   const algorithms = [...(options.algorithms ?? ['EdDSA', 'ES256'])];
@@ -88,6 +101,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         audience,
         algorithms,
         clockTolerance: options.clockToleranceSeconds ?? 30,
+        // A token without an expiry would be good forever: refused, whoever signed it.
+        requiredClaims: ['exp'],
         ...(options.now ? { currentDate: options.now() } : {}),
       });
       const principal = principalOf(payload);
@@ -96,6 +111,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (err: unknown) {
       if (err instanceof AuthError) throw err;
       if (err instanceof errors.JWTExpired) throw new AuthError('EXPIRED_TOKEN', 'the token has expired');
+      if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'exp')
+        throw new AuthError('INVALID_TOKEN', 'the token has no expiry');
       throw new AuthError('INVALID_TOKEN', 'the token is not valid');
     }
   }
@@ -116,7 +133,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-function keyResolver(trusted: TrustedIssuer): JWTVerifyGetKey {
+function keyResolver(
+  trusted: TrustedIssuer,
+  cache: { maxAgeMs: number; now?: (() => Date) | undefined },
+): JWTVerifyGetKey {
   const { jwks, jwksUrl } = trusted;
   if (typeof jwks === 'function') {
     // Rebuilt only when the provider hands out a new set, so imported keys stay cached between calls.
@@ -128,9 +148,53 @@ function keyResolver(trusted: TrustedIssuer): JWTVerifyGetKey {
     };
   }
   if (jwks) return createLocalJWKSet(jwks);
-  // An unknown kid (the issuer rotated its key) refetches the set, at most every 5 s.
-  if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5_000 });
+  if (jwksUrl) return remoteKeySet(new URL(jwksUrl), cache);
   throw new Error(`issuer ${trusted.issuer}: give jwksUrl or jwks`);
+}
+
+/**
+ * An issuer's published keys, fetched over HTTP. The set is fetched again once it is `maxAgeMs`
+ * old, by the wall clock or the verifier's own (tests move theirs), so a withdrawn key stops
+ * verifying within that time; an unknown `kid` (the issuer rotated) refetches at most every 5 s.
+ * When the set cannot be fetched again, tokens are refused rather than checked against stale keys.
+ */
+function remoteKeySet(
+  url: URL,
+  cache: { maxAgeMs: number; now?: (() => Date) | undefined },
+): JWTVerifyGetKey {
+  const clock = () => cache.now?.().getTime() ?? Date.now();
+  let current: { fetchedAt: number; fetchedAtWall: number; resolve: JWTVerifyGetKey } | undefined;
+  let inFlight: Promise<void> | undefined;
+  const load = () => {
+    inFlight ??= (async () => {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+        if (!res.ok) throw new Error(`the JWKS at ${url} answered ${res.status}`);
+        const set = (await res.json()) as JSONWebKeySet;
+        current = { fetchedAt: clock(), fetchedAtWall: Date.now(), resolve: createLocalJWKSet(set) };
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+  const stale = (c: NonNullable<typeof current>) => {
+    const age = Math.max(clock() - c.fetchedAt, Date.now() - c.fetchedAtWall);
+    return age >= cache.maxAgeMs || clock() < c.fetchedAt;
+  };
+  return async (header, token) => {
+    if (!current || stale(current)) await load();
+    const keys = current;
+    if (!keys) throw new Error(`no JWKS from ${url}`);
+    try {
+      return await keys.resolve(header, token);
+    } catch (err: unknown) {
+      if (!(err instanceof errors.JWKSNoMatchingKey) || Date.now() - keys.fetchedAtWall < 5000) throw err;
+      await load();
+      if (!current) throw err;
+      return current.resolve(header, token);
+    }
+  };
 }
 
 /** The token of an `Authorization: Bearer …` header (HTTP) or metadata value (gRPC). */
