@@ -54,7 +54,7 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const metrics = notifyMetrics(registry);
-  const hub = createHub({ metrics, logger, now });
+  const hub = createHub({ metrics, logger, now, maxStreamsPerUser: config.MAX_STREAMS_PER_USER });
 
   const server = await createHttpServer({
     name: 'notify',

@@ -51,6 +51,8 @@ export const NotifyConfig = Type.Object({
   ROBOT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
   /** When the daily digest goes out, Asia/Shanghai time (HH:MM). */
   DIGEST_AT: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', default: '08:30' }),
+  /** Live streams (SSE and WebSocket together) one person may hold per replica; a new one ends their oldest. */
+  MAX_STREAMS_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   /** Heartbeat comment on idle SSE streams (keeps proxies from closing them). */
   HEARTBEAT_MS: Type.Integer({ minimum: 1000, maximum: 300_000, default: 20_000 }),
 });

@@ -30,8 +30,15 @@ export interface Session {
  * in seq order (from the fan-out); each goes to the sessions it reaches, at most once per session
  * (a session never receives a seq at or below its last).
  */
-export function createHub(deps: { metrics: NotifyMetrics; logger: Logger; now?: () => Date }) {
+export function createHub(deps: {
+  metrics: NotifyMetrics;
+  logger: Logger;
+  now?: () => Date;
+  /** Streams one person may hold on this replica; a new one beyond it ends their oldest. */
+  maxStreamsPerUser?: number;
+}) {
   const now = deps.now ?? (() => new Date());
+  const maxPerUser = deps.maxStreamsPerUser ?? 5;
   const byUser = new Map<string, Set<Session>>();
   const supervisorsByTown = new Map<string, Set<Session>>();
   const all = new Set<Session>();
@@ -93,6 +100,13 @@ export function createHub(deps: { metrics: NotifyMetrics; logger: Logger; now?: 
     },
     /** Registers a session in replay mode: live entries are held until `goLive`. */
     add(user: UserPrincipal, transport: Transport, sink: SessionSink): Session {
+      // A stolen token or a runaway script cannot pile up connections: the oldest makes way (a
+      // person reopening tabs is never refused; their forgotten tab is the one that ends).
+      const mine = [...(byUser.get(user.userId) ?? [])];
+      for (const oldest of mine.slice(0, Math.max(0, mine.length - maxPerUser + 1))) {
+        oldest.sink.control('superseded', { reason: 'TOO_MANY_STREAMS', limit: maxPerUser });
+        close(oldest);
+      }
       const session: Session = { user, transport, lastSent: 0, pending: [], sink, closed: false };
       all.add(session);
       index(byUser, user.userId, session);

@@ -103,6 +103,27 @@ describe('notify streams', () => {
     tab.close();
   });
 
+  it('holds at most five streams per person: a sixth ends their oldest, the others keep receiving', async () => {
+    const person = { userId: 'u-many-tabs', role: 'case-handler' as const, jurisdictions: [CHANGSHENG] };
+    const tabs = [];
+    for (let i = 0; i < 5; i++) tabs.push(await connect(url, { token: await h.token(person) }));
+    const ws = await openWs(url, await h.token(person));
+    await ws.waitFor((m) => m.some((x) => x.type === 'ready'), 'ws ready');
+    await tabs[0]?.ended;
+    expect(tabs[0]?.events.at(-1)).toMatchObject({
+      event: 'superseded',
+      data: { reason: 'TOO_MANY_STREAMS' },
+    });
+    const alert = opened(901, { assignee: person.userId });
+    await h.publish(AlertOpened, alert);
+    for (const tab of tabs.slice(1))
+      await tab.waitFor((events) => events.some((e) => e.event === 'alert'), 'the alert on a later tab');
+    await ws.waitFor((m) => m.some((x) => x.type === 'alert'), 'the alert on the websocket');
+    expect(tabs[0]?.alerts()).toEqual([]);
+    for (const tab of tabs) tab.close();
+    ws.close();
+  });
+
   it('refuses a stream without a valid person token', async () => {
     expect((await openSse(url, {})).status).toBe(401);
     expect((await openSse(url, { token: 'not-a-jwt' })).status).toBe(401);

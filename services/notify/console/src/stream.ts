@@ -80,6 +80,13 @@ export function openAlertStream(handlers: {
           err instanceof SessionExpired ? handlers.onSessionExpired() : reopen(2000, 'reconnecting'),
       );
     });
+    // This person opened more streams than notify holds for one person: this, the oldest, ended.
+    // Reopening would only end another tab, so this one stays offline until the page is reloaded.
+    es.addEventListener('superseded', () => {
+      stopped = true;
+      es.close();
+      handlers.onState('offline');
+    });
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED || !navigator.onLine) {
         retry += 1;
