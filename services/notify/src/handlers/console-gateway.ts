@@ -80,13 +80,25 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
       done(null, body),
     );
 
-    const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const targetOf = (request: FastifyRequest) => {
       const { service } = request.params as { service: string };
       const url = new URL(request.url, 'http://console');
       const path = url.pathname.slice(`/api/${service}`.length);
       const base = upstream[service as keyof typeof upstream];
-      if (!base || !allowedConsoleCall(service, request.method, path))
-        return reply.code(404).send({ code: 'NOT_FOUND', message: 'no such route' });
+      return base && allowedConsoleCall(service, request.method, path)
+        ? { service, base, path, search: url.search }
+        : undefined;
+    };
+
+    // Before the body is read: a call the console never makes costs no buffering at all.
+    scope.addHook('onRequest', async (request, reply) => {
+      if (!targetOf(request)) return reply.code(404).send({ code: 'NOT_FOUND', message: 'no such route' });
+    });
+
+    const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+      const target = targetOf(request);
+      if (!target) return reply.code(404).send({ code: 'NOT_FOUND', message: 'no such route' });
+      const { service, base, path } = target;
 
       const headers = new Headers();
       for (const name of FORWARDED_REQUEST) {
@@ -99,7 +111,7 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
       headers.set('x-forwarded-for', request.ip);
       let res: Response;
       try {
-        res = await fetch(`${base}${path}${url.search}`, {
+        res = await fetch(`${base}${path}${target.search}`, {
           method: request.method,
           headers,
           ...(request.body instanceof Buffer ? { body: request.body } : {}),
