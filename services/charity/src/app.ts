@@ -33,6 +33,10 @@ export interface AppDependencies {
   alipay?: AlipayConfig | undefined;
   tree?: JurisdictionTree;
   now?: () => Date;
+  /** Payment orders per client address per minute (PAYMENT_ORDERS_PER_MINUTE). */
+  paymentOrdersPerMinute?: number;
+  /** Proxies in front of charity (the ingress) whose X-Forwarded-For entry names the client. */
+  trustedProxyHops?: number;
   newId?: () => string;
 }
 
@@ -77,12 +81,22 @@ export async function createApp(deps: AppDependencies): Promise<CharityApp> {
     logger,
     registry,
     errors: charityErrors,
+    ...(deps.trustedProxyHops ? { trustedProxyHops: deps.trustedProxyHops } : {}),
     openapi: { title: 'Huimin charity: funds, donations, disbursements, disclosure', version: '1.0.0' },
   });
   server.addReadinessCheck('postgres', async () => {
     await pool.query('select 1');
   });
-  registerPublicRoutes(server, { pool, book, intake, funds, receiptLinks, tree, now });
+  registerPublicRoutes(server, {
+    pool,
+    book,
+    intake,
+    funds,
+    receiptLinks,
+    tree,
+    now,
+    paymentOrdersPerMinute: deps.paymentOrdersPerMinute ?? 20,
+  });
   registerNotificationRoutes(server, { intake });
   registerStaffRoutes(server, { pool, verifier, book, desk, funds, reconciliation, receiptLinks, tree, now });
 

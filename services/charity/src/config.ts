@@ -37,6 +37,10 @@ export const CharityConfig = Type.Object({
   }),
   DISCOVERY_GRPC_DEADLINE_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2000 }),
   RECEIPT_LINK_SECRET: Type.String({ minLength: 16, default: DEV_RECEIPT_LINK_SECRET }),
+  /** Payment orders one client address may start per minute (the route needs no login). */
+  PAYMENT_ORDERS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }),
+  /** Proxies in front of charity (the ingress) whose X-Forwarded-For entry names the client; 0: the socket. */
+  TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
   WECHATPAY_MCH_ID: optionalString('WeChat Pay merchant id (商户号)', '^\\d{6,20}$'),
   WECHATPAY_APIV3_KEY: optionalString('the 32-character APIv3 key', '^.{32}$'),
   WECHATPAY_PLATFORM_KEYS: optionalString(

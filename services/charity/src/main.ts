@@ -112,6 +112,8 @@ await runService(async () => {
     wechatPay: providers.wechatPay,
     alipay: providers.alipay,
     now,
+    paymentOrdersPerMinute: config.PAYMENT_ORDERS_PER_MINUTE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
 
   // Where households live (the household feed), so an application cannot name its own community.

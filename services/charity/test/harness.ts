@@ -74,6 +74,8 @@ export async function startCharity(options: {
   broker?: boolean;
   alerts?: AlertDirectory;
   now?: () => Date;
+  /** Payment orders per address per minute; generous unless a test is about the limit. */
+  paymentOrdersPerMinute?: number;
 }): Promise<Charity> {
   const env = await startTestEnv({
     name: options.name,
@@ -100,6 +102,7 @@ export async function startCharity(options: {
     receiptLinkSecret: 'test-receipt-link-secret',
     ...providers,
     ...(options.now ? { now: options.now } : {}),
+    paymentOrdersPerMinute: options.paymentOrdersPerMinute ?? 1000,
   });
 
   let drainOutbox = async () => 0;

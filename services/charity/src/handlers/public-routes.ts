@@ -10,6 +10,7 @@ import { renderReceiptPdf } from '../pdf/receipt-pdf.ts';
 import type { ReceiptLinks } from '../receipt-links.ts';
 import { loadDisclosureFacts } from '../store/disclosure-store.ts';
 import type { FundStore } from '../store/fund-store.ts';
+import { createRateLimit, tooMany } from '../store/rate-limit-store.ts';
 import { renderDisclosurePage } from './disclosure-page.ts';
 import { IdParams, PaymentOrderBody, YearQuery } from './schemas.ts';
 
@@ -21,6 +22,8 @@ export interface PublicRouteDeps {
   receiptLinks: ReceiptLinks;
   tree: JurisdictionTree;
   now: () => Date;
+  /** Payment orders per client address per minute (anyone may start one: no login). */
+  paymentOrdersPerMinute: number;
 }
 
 /**
@@ -30,6 +33,12 @@ export interface PublicRouteDeps {
  */
 export function registerPublicRoutes(app: HttpServer, deps: PublicRouteDeps): void {
   const { pool, book, intake, funds, receiptLinks, tree, now } = deps;
+  const orderLimit = createRateLimit(pool, {
+    name: 'payment-orders',
+    limit: deps.paymentOrdersPerMinute,
+    windowSeconds: 60,
+    now,
+  });
 
   async function disclosureFor(year: number | undefined): Promise<Disclosure> {
     const at = now();
@@ -85,6 +94,14 @@ export function registerPublicRoutes(app: HttpServer, deps: PublicRouteDeps): vo
       schema: {
         summary: 'Start a donation through WeChat Pay or Alipay: the order its notification will refer to',
         body: PaymentOrderBody,
+      },
+      // Counted before the body is read: each order is a row, and nobody signs in to make one.
+      onRequest: async (request, reply) => {
+        const limited = await orderLimit.hit(request.ip);
+        if (limited) {
+          reply.header('retry-after', String(limited.retryAfterSeconds));
+          throw tooMany(limited.retryAfterSeconds);
+        }
       },
     },
     async (request, reply) => {

@@ -109,6 +109,8 @@ export const deployedServices: DeployedService[] = [
     maxReplicas: 6,
     publicPaths: ['/public'],
     calledBy: ['notify'],
+    // Behind the ingress: the per-address limit on payment orders counts the client it names.
+    env: { TRUSTED_PROXY_HOPS: '1' },
     resources: small,
     secrets: {
       RECEIPT_LINK_SECRET: ['charity-secrets', 'RECEIPT_LINK_SECRET'],

@@ -153,9 +153,9 @@ describe('Kubernetes manifests', () => {
     ).toBe('/public');
   });
 
-  it('identity trusts exactly one proxy hop (notify’s gateway), notify one (the ingress), for the client address of login limits', () => {
+  it('identity trusts exactly one proxy hop (notify’s gateway), notify and charity one (the ingress), for the client address of their limits', () => {
     for (const resources of Object.values(rendered))
-      for (const name of ['identity', 'notify']) {
+      for (const name of ['identity', 'notify', 'charity']) {
         const container = (named(resources, 'Deployment', name) as Json).spec.template.spec.containers[0];
         expect(container.env, name).toContainEqual({ name: 'TRUSTED_PROXY_HOPS', value: '1' });
       }
