@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   auditRead,
   authenticate,
@@ -15,7 +16,7 @@ import { type AlertDesk, dismissReasons, outcomes } from '../alert-desk.ts';
 import { priorities } from '../domain/priority.ts';
 import { type RuleSet, RuleSetSchema, ruleSetProblems } from '../domain/rules.ts';
 import { type SlaPolicy, SlaPolicySchema, slaPolicyProblems } from '../domain/sla.ts';
-import { type AlertFilter, alertStatistics, eachAlert, listAlerts } from '../store/alert-queries.ts';
+import { type AlertFilter, alertStatistics, eachAlertPage, listAlerts } from '../store/alert-queries.ts';
 import { type AlertRow, historyOf, notesOf } from '../store/alert-store.ts';
 import { addPolicyVersion, type PolicyKind, policyHistory } from '../store/policy-store.ts';
 import { subjectMembers } from '../store/registry.ts';
@@ -157,6 +158,26 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+function csvLine(a: AlertRow): string {
+  const cells = [
+    a.id,
+    a.title,
+    a.priority,
+    STATUS_ZH[a.status],
+    nameOf(a.communityCode) ?? a.communityCode,
+    a.householdId ?? '',
+    a.assigneeUserId ?? '',
+    a.raisedAt.toISOString(),
+    a.acknowledgeDueAt.toISOString(),
+    a.visitDueAt.toISOString(),
+    a.acknowledgedAt?.toISOString() ?? '',
+    a.closedAt?.toISOString() ?? '',
+    a.outcome ?? a.dismissReason ?? '',
+    a.acknowledgeBreachedAt || a.visitBreachedAt ? '是' : '',
+  ];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
 const STATUS_ZH: Record<string, string> = {
   open: '待确认',
   acknowledged: '已确认',
@@ -218,38 +239,20 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
     async (request, reply) => {
       const me = userOf(request);
       const f = filterOf(me, request.query as Static<typeof FilterQuery>);
-      const lines = [
-        '编号,类型,优先级,状态,社区,户编号,处理人,发起时间,确认期限,走访期限,确认时间,办结时间,办结结果,超时',
-      ];
-      for await (const a of eachAlert(pool, me, f)) {
-        lines.push(
-          [
-            a.id,
-            a.title,
-            a.priority,
-            STATUS_ZH[a.status],
-            nameOf(a.communityCode) ?? a.communityCode,
-            a.householdId ?? '',
-            a.assigneeUserId ?? '',
-            a.raisedAt.toISOString(),
-            a.acknowledgeDueAt.toISOString(),
-            a.visitDueAt.toISOString(),
-            a.acknowledgedAt?.toISOString() ?? '',
-            a.closedAt?.toISOString() ?? '',
-            a.outcome ?? a.dismissReason ?? '',
-            a.acknowledgeBreachedAt || a.visitBreachedAt ? '是' : '',
-          ]
-            .map(csvCell)
-            .join(','),
-        );
+      // Streamed a page at a time (chunked), so an export of the whole county is never held in memory.
+      async function* csv() {
+        yield '\ufeff编号,类型,优先级,状态,社区,户编号,处理人,发起时间,确认期限,走访期限,确认时间,办结时间,办结结果,超时\r\n';
+        for await (const page of eachAlertPage(pool, me, f)) yield page.map(csvLine).join('');
       }
+      const body = Readable.from(csv());
+      body.on('error', (err) => request.log.error({ err }, 'CSV export failed part way'));
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="alerts-${now().toISOString().slice(0, 10)}.csv"`,
         )
-        .send(`\ufeff${lines.join('\r\n')}\r\n`);
+        .send(body);
     },
   );
 

@@ -78,12 +78,17 @@ export async function listAlerts(
   return rows.length > page.limit && last ? { alerts, next: encodeCursor(last) } : { alerts };
 }
 
-/** Every matching alert, in pages, for the CSV export. */
-export async function* eachAlert(db: Queryable, me: UserPrincipal, f: AlertFilter): AsyncGenerator<AlertRow> {
+/** Every matching alert, a page at a time, for the CSV export (one page in memory at once). */
+export async function* eachAlertPage(
+  db: Queryable,
+  me: UserPrincipal,
+  f: AlertFilter,
+  pageSize = 500,
+): AsyncGenerator<AlertRow[]> {
   let cursor: string | undefined;
   do {
-    const page = await listAlerts(db, me, f, { limit: 500, cursor });
-    yield* page.alerts;
+    const page = await listAlerts(db, me, f, { limit: pageSize, cursor });
+    if (page.alerts.length > 0) yield page.alerts;
     cursor = page.next;
   } while (cursor);
 }
