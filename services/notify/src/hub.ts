@@ -10,7 +10,10 @@ export type Transport = 'sse' | 'ws';
 export interface SessionSink {
   /** Writes one event; false when the client is too far behind and must be dropped. */
   event(entry: LogEntry): boolean;
-  control(type: 'ready' | 'replay-truncated' | 'token-expired', data: Record<string, unknown>): void;
+  control(
+    type: 'ready' | 'replay-truncated' | 'token-expired' | 'superseded',
+    data: Record<string, unknown>,
+  ): void;
   end(): void;
 }
 
