@@ -33,6 +33,7 @@ export {
   type AuthFailure,
   bearerToken,
   createTokenVerifier,
+  JWKS_MAX_AGE_MS,
   type TokenVerifier,
   type TokenVerifierOptions,
   type TrustedIssuer,
