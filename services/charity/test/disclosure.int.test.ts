@@ -29,6 +29,7 @@ beforeAll(async () => {
   await donate({ amountFen: 20_000, donor: { kind: 'person', name: '王不愿具名', publishName: false } });
   await donate({ amountFen: 10_000, donor: { kind: 'anonymous', publishName: false } });
 
+  await charity.registerHousehold(householdId, community);
   const applied = await charity.app.server.inject({
     method: 'POST',
     url: '/v1/disbursements',
@@ -36,7 +37,6 @@ beforeAll(async () => {
     payload: {
       fundId: 'fund-320585100',
       householdId,
-      communityCode: community,
       purpose: 'medical',
       amountFen: 200_000,
       reason,
