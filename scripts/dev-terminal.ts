@@ -26,6 +26,10 @@ const plumbing = new Set([
   'spanId',
   'v',
   'err',
+  // what the kafkajs log adapter adds to every line
+  'timestamp',
+  'logger',
+  'component',
 ]);
 
 export type Paint = (code: number, text: string) => string;

@@ -197,7 +197,36 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 
 function logPath(name?: string): string {
   const path = name === undefined ? logsDir : join(logsDir, `${name}.log`);
-  return relative(process.cwd(), path) || path;
+  const near = relative(process.cwd(), path);
+  return near && !near.startsWith('..') ? near : path;
+}
+
+// The same warning from many processes (kafkajs says the same thing to every producer), or
+// over and over from one, is shown once a minute with a count; every one is in the log files.
+const recentWarnings = new Map<string, { at: number; repeats: number }>();
+function showWarning(text: string, key: string): void {
+  const now = Date.now();
+  const seen = recentWarnings.get(key);
+  if (seen && now - seen.at < 60_000) {
+    seen.repeats += 1;
+    return;
+  }
+  recentWarnings.set(key, { at: now, repeats: 0 });
+  screen.line(seen?.repeats ? `${text} (and ${seen.repeats} more like it in the last minute)` : text);
+}
+
+/** A process's line as the terminal shows it (warnings and errors, plain lines), or nothing. */
+function showLogLine(source: string, line: string): void {
+  const shown = readableLogLine(source, line, paint);
+  if (shown === undefined) return;
+  let key = `${source} ${line}`;
+  try {
+    const entry = JSON.parse(line) as { level?: unknown; msg?: unknown };
+    key = `${String(entry.level)} ${String(entry.msg)}`;
+  } catch {
+    // a plain line: repeats only of exactly the same line from the same process
+  }
+  showWarning(shown, key);
 }
 
 function spawnChild(child: Omit<Supervised, 'proc' | 'startedAt'>): Supervised {
@@ -205,6 +234,9 @@ function spawnChild(child: Omit<Supervised, 'proc' | 'startedAt'>): Supervised {
     cwd: child.cwd,
     env: { ...process.env, ...child.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches only this supervisor, which stops the services one
+    // signal each, in order (a second signal makes a service skip its graceful shutdown).
+    detached: true,
   });
   const supervised: Supervised = { ...child, proc, startedAt: Date.now() };
   const pipe = (stream: NodeJS.ReadableStream | null, isStderr: boolean) => {
@@ -218,8 +250,7 @@ function spawnChild(child: Omit<Supervised, 'proc' | 'startedAt'>): Supervised {
         if (line.trim() !== '') supervised.tail = [...supervised.tail.slice(-4), line];
         // The simulators report on stderr; what they print on stdout is for their log file.
         if (!isStderr && !supervised.critical && !line.startsWith('{')) continue;
-        const shown = readableLogLine(supervised.name, line, paint);
-        if (shown !== undefined) screen.line(shown);
+        showLogLine(supervised.name, line);
       }
     });
   };
@@ -335,7 +366,11 @@ async function seedDemoData(services: ServiceManifest[]): Promise<void> {
     });
     if (result.status !== 0) await fail(`${service.name} seed-dev failed: ${result.stderr.trim()}`);
     for (const line of result.stdout.trim().split('\n').filter(Boolean)) {
-      say(readableLogLine(service.name, line)?.replace(/^\S+\s+/, '') ?? line);
+      // Its own report lines are plain; a log line shows only as a warning or error.
+      if (!line.startsWith('{')) say(line);
+      else {
+        showLogLine(service.name, line);
+      }
     }
   }
 }
@@ -620,4 +655,5 @@ async function buildConsole(): Promise<string | undefined> {
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
 main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));
