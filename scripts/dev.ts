@@ -656,4 +656,13 @@ async function buildConsole(): Promise<string | undefined> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 process.on('SIGHUP', () => void stopAll(0));
+// The services run in process groups of their own, so nothing stops them but this process: a
+// closed terminal (writes fail) must not end it before they are stopped, nor must a bug here.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+process.on('uncaughtException', (err) => void fail(`supervisor error: ${err.stack ?? err.message}`));
+process.on('exit', () => {
+  for (const { proc } of children)
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+});
 main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));
