@@ -170,7 +170,7 @@ describe('pnpm start (the dev stack)', () => {
   });
 
   it('starts on ports of its own, shows a live status block, restarts a killed service, and stops everything on Ctrl-C', {
-    timeout: 240_000,
+    timeout: 300_000,
   }, async () => {
     const ports = await stackPorts();
     const { proc, output } = run({
@@ -211,6 +211,18 @@ describe('pnpm start (the dev stack)', () => {
     expect(existsSync(join(dataDir, 'logs', 'kafka.log'))).toBe(true);
     // kafkajs is patched: no negative timeouts from any process.
     expect(output()).not.toContain('TimeoutNegativeWarning');
+
+    // pnpm logs follows one process's full log, readably.
+    const logs = spawn(process.execPath, [join(import.meta.dirname, 'logs.ts'), 'ingest', '--lines', '5'], {
+      env: { ...process.env, DEV_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.push(logs);
+    let logsOutput = '';
+    logs.stdout?.on('data', (chunk: Buffer) => (logsOutput += chunk.toString()));
+    await waitFor(() => logsOutput, /^\d\d:\d\d:\d\d ingest {7}INFO {2}\S/m, 30_000);
+    expect(logsOutput).not.toContain('{"level"');
+    logs.kill();
 
     // stack:status reads the same stack, found through the same port variables.
     const status = spawn(process.execPath, [join(import.meta.dirname, 'stack-status.ts')], {
