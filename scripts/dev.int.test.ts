@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { claimRedisDb } from '@huimin/testkit';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { discoverServices, portVariable } from './stack.ts';
 
 const script = join(import.meta.dirname, 'dev.ts');
@@ -173,9 +174,14 @@ describe('pnpm start (the dev stack)', () => {
     timeout: 300_000,
   }, async () => {
     const ports = await stackPorts();
+    // A Redis db of its own: ingest remembers accepted event ids there, and the seeded simulator
+    // sends the same ids every run, which another stack's memory would take for replays.
+    const redis = await claimRedisDb(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    onTestFinished(() => redis.release());
     const { proc, output } = run({
       ...ports,
       DATABASE_URL: databaseUrl(),
+      REDIS_URL: redis.url,
       DEV_STATUS_EVERY_MS: '2000',
       SIMULATOR_HOUSEHOLDS: '40',
       SIMULATOR_RATE: '5',

@@ -7,21 +7,21 @@
 // log goes to .data/logs/<name>.log (`pnpm logs <name>` follows one). A service that dies is
 // restarted with a back-off. Ctrl-C stops it all.
 // State lives in .data/ (broker log) and the dev database; `pnpm start --fresh` wipes both.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  type WriteStream,
-  writeFileSync,
-} from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import pg from 'pg';
+import {
+  applyMigrations,
+  buildConsole,
+  createTopics,
+  ensureDatabase,
+  ensureRedis,
+  type SetupContext,
+  seedDemoData,
+} from './dev-setup.ts';
 import { createScreen, readableLogLine, renderStatus, type StackSnapshot } from './dev-terminal.ts';
 import { type NeededPort, takenPortsLine } from './ports.ts';
 import {
@@ -100,70 +100,6 @@ function portFree(port: number): Promise<boolean> {
       resolve(true);
     });
   });
-}
-
-async function ensureDatabase(): Promise<void> {
-  const url = new URL(env.DATABASE_URL);
-  const database = url.pathname.slice(1);
-  const admin = new URL(env.DATABASE_URL);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-  } catch (err: unknown) {
-    const { describePostgresRefusal } = await import('@huimin/pg');
-    const refusal = describePostgresRefusal(err, admin.toString());
-    if (refusal === undefined || refusal.includes('not reachable')) {
-      await fail(
-        `Postgres is not reachable at ${url.host} (${(err as Error).message}). Start it with: ` +
-          `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
-      );
-    }
-    await fail(refusal ?? `Postgres at ${url.host}: ${(err as Error).message}`);
-  }
-  try {
-    if (fresh) {
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-    }
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-      say(`created database ${database}`);
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-async function ensureRedis(): Promise<void> {
-  const redis = new Redis(env.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    if (fresh) {
-      // The stack's own keys (ingest's idempotency records, rate buckets…) go with the rest of its
-      // state; integration tests' db leases in the same db stay.
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-        cursor = next;
-        const mine = keys.filter((key) => !key.startsWith('huimin:testkit:'));
-        if (mine.length > 0) await redis.del(...mine);
-      } while (cursor !== '0');
-    }
-  } catch (err: unknown) {
-    await fail(
-      `Redis is not reachable at ${env.REDIS_URL} (${(err as Error).message}). Start it with: ` +
-        `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
-    );
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** The ports this run will bind: refused in one line, naming the holder, if any is taken. */
@@ -328,53 +264,6 @@ async function onExit(child: Supervised, how: string): Promise<void> {
   say(`${child.name} restarted (pid ${restarted.proc.pid})`);
 }
 
-async function applyMigrations(services: ServiceManifest[]): Promise<void> {
-  const withMigrations = services.filter((s) => s.hasMigrations);
-  if (withMigrations.length === 0) return;
-  const { createPool, migrate } = await import('@huimin/pg');
-  const { createLogger } = await import('@huimin/kit');
-  const logger = createLogger({ name: 'dev', level: 'warn' });
-  for (const service of withMigrations) {
-    const pool = createPool({ connectionString: env.DATABASE_URL, schema: service.schema, logger });
-    try {
-      const report = await migrate(pool, {
-        schema: service.schema,
-        dir: join(service.dir, 'migrations'),
-        logger,
-      });
-      if (report.applied.length > 0) say(`migrations applied: ${service.name} (${report.applied.length})`);
-    } finally {
-      await pool.end();
-    }
-  }
-  say(`migrations up to date: ${withMigrations.length} services`);
-}
-
-// A service that has demo data for the dev stack (demo logins, demo department keys) declares a
-// `seed-dev` script; it must be idempotent, as it runs at every start.
-async function seedDemoData(services: ServiceManifest[]): Promise<void> {
-  for (const service of services) {
-    const manifest = JSON.parse(readFileSync(join(service.dir, 'package.json'), 'utf8')) as {
-      scripts?: Record<string, string>;
-    };
-    const script = manifest.scripts?.['seed-dev']?.match(/^node (\S+\.ts)$/)?.[1];
-    if (!script) continue;
-    const result = spawnSync(process.execPath, [script], {
-      cwd: service.dir,
-      env: { ...process.env, DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) await fail(`${service.name} seed-dev failed: ${result.stderr.trim()}`);
-    for (const line of result.stdout.trim().split('\n').filter(Boolean)) {
-      // Its own report lines are plain; a log line shows only as a warning or error.
-      if (!line.startsWith('{')) say(line);
-      else {
-        showLogLine(service.name, line);
-      }
-    }
-  }
-}
-
 // The feed simulator posts a synthetic county through ingest, as the departments would. The
 // initial load goes once per data dir; later starts only add the live trickle.
 function startSimulator(ingestPort: number): void {
@@ -394,17 +283,6 @@ function startSimulator(ingestPort: number): void {
   else writeFileSync(loaded, new Date().toISOString());
   start('simulator', args, root, {}, { critical: false });
   say('feed simulator started (pnpm start --no-simulate to run without it)');
-}
-
-// Topics come from libs/contracts, created once here (production never relies on auto-create).
-async function createTopics(brokers: string): Promise<void> {
-  const { topics } = await import('@huimin/contracts');
-  const { createKafkaClient, ensureTopics } = await import('@huimin/kafka');
-  const { createLogger } = await import('@huimin/kit');
-  const logger = createLogger({ name: 'dev', level: 'warn' });
-  const kafka = createKafkaClient({ brokers, clientId: 'huimin-dev', logger });
-  const report = await ensureTopics(kafka, { topics: Object.values(topics), mode: 'dev', logger });
-  say(`topics: ${report.created.length} created, ${report.existing.length} already there`);
 }
 
 /** Waits for this run's own child to answer /readyz; fails if that child exits first. */
@@ -514,6 +392,16 @@ function watchStack(services: ServiceManifest[], brokers: string): void {
   void loop();
 }
 
+const setup: SetupContext = {
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  fresh,
+  dataDir,
+  say,
+  fail,
+  show: showLogLine,
+};
+
 async function main(): Promise<void> {
   if (fresh) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -532,8 +420,8 @@ async function main(): Promise<void> {
   const brokerCli = join(root, 'libs', 'embedded-kafka', 'src', 'cli.ts');
   const embeddedBroker = !env.KAFKA_BROKERS && existsSync(brokerCli);
   await refuseTakenPorts(services, embeddedBroker);
-  await ensureRedis();
-  await ensureDatabase();
+  await ensureRedis(setup);
+  await ensureDatabase(setup);
   say(`Postgres ${new URL(env.DATABASE_URL).host}, Redis ${new URL(env.REDIS_URL).host}: reachable`);
 
   let brokers = env.KAFKA_BROKERS;
@@ -551,11 +439,11 @@ async function main(): Promise<void> {
     say(`using Kafka at ${brokers}`);
   }
 
-  if (brokers) await createTopics(brokers);
+  if (brokers) await createTopics(setup, brokers);
 
-  await applyMigrations(services);
-  await seedDemoData(services);
-  const consoleDir = await buildConsole();
+  await applyMigrations(setup, services);
+  await seedDemoData(setup, services);
+  const consoleDir = await buildConsole(setup);
   const addresses = serviceAddresses(services);
   const started: Supervised[] = [];
   for (const service of services) {
@@ -628,29 +516,6 @@ async function main(): Promise<void> {
   watchStack(services, brokers);
   // Keep running even when nothing else holds the event loop open (no broker, no services yet).
   setInterval(() => {}, 1 << 30);
-}
-
-/** Builds the case-handler console (services/notify/console) with Vite for notify to serve. */
-async function buildConsole(): Promise<string | undefined> {
-  const source = join(root, 'services', 'notify', 'console');
-  if (!existsSync(join(source, 'vite.config.ts'))) return undefined;
-  const outDir = join(dataDir, 'console');
-  const { build } = await import('vite');
-  // Vite's build sets NODE_ENV=production in this process; the services started after it inherit
-  // the environment and would refuse their dev defaults (ingest's public secrets key, say).
-  const nodeEnv = process.env.NODE_ENV;
-  try {
-    await build({
-      configFile: join(source, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
-  say(`console built into ${outDir}`);
-  return outDir;
 }
 
 process.on('SIGINT', () => void stopAll(0));
