@@ -119,7 +119,19 @@ function databaseUrl(): string {
 }
 
 afterAll(async () => {
-  for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  // A stack a failed test left running is stopped the way a developer stops it, so that it stops
+  // its services (they run in process groups of their own; killing the supervisor would orphan them).
+  await Promise.all(
+    running
+      .filter((proc) => proc.exitCode === null && proc.signalCode === null)
+      .map(async (proc) => {
+        const exited = exitOf(proc);
+        proc.kill('SIGINT');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+  );
   const admin = new URL(baseUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
