@@ -17,6 +17,8 @@ export default defineConfig({
       'e2e/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/.data/**'],
+    // Creates the tests' database on a fresh machine (DATABASE_URL, default `test`).
+    globalSetup: ['./scripts/test-database.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,19 +1,47 @@
 // `pnpm start`: the dev stack on one machine.
-// Checks Postgres and Redis, starts the embedded Kafka broker (unless KAFKA_BROKERS points at a
-// real Kafka), applies every service's migrations, starts each service as its own process with
-// prefixed, coloured logs, waits for every /readyz, and prints what to open. Ctrl-C stops it all.
+// Refuses at once when a port it needs is taken; checks Postgres and Redis; starts the embedded
+// Kafka broker (unless KAFKA_BROKERS points at a real Kafka), applies every service's migrations,
+// starts each service as its own process, waits for each one's /readyz, and prints what to open.
+// The terminal then shows one line per state change, the warnings and errors of every process in
+// a readable form, and a status block that refreshes (scripts/dev-terminal.ts); each process's full
+// log goes to .data/logs/<name>.log (`pnpm logs <name>` follows one). A service that dies is
+// restarted with a back-off. Ctrl-C stops it all.
 // State lives in .data/ (broker log) and the dev database; `pnpm start --fresh` wipes both.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { join, relative } from 'node:path';
+import type { Admin } from 'kafkajs';
 import pg from 'pg';
-import { discoverServices, root, type ServiceManifest, stackEnv } from './stack.ts';
+import {
+  applyMigrations,
+  buildConsole,
+  createTopics,
+  ensureDatabase,
+  ensureRedis,
+  type SetupContext,
+  seedDemoData,
+} from './dev-setup.ts';
+import { createScreen, readableLogLine, renderStatus, type StackSnapshot } from './dev-terminal.ts';
+import { type NeededPort, takenPortsLine } from './ports.ts';
+import {
+  discoverServices,
+  portVariable,
+  root,
+  type ServiceManifest,
+  serviceAddresses,
+  stackEnv,
+} from './stack.ts';
+import { readAlerts, readHealth, readKafka, readOutboxes } from './stack-state.ts';
 
 const dataDir = process.env.DEV_DATA_DIR ?? join(root, '.data');
+const logsDir = join(dataDir, 'logs');
 const fresh = process.argv.includes('--fresh');
 const simulate = !process.argv.includes('--no-simulate');
+// A person at a terminal gets colour and a status block redrawn in place; piped output (CI, a file,
+// a test) gets plain lines, the status block among them every DEV_STATUS_EVERY_MS.
+const tty = Boolean(process.stdout.isTTY) && !process.env.CI;
+const statusEveryMs = Number(process.env.DEV_STATUS_EVERY_MS ?? (tty ? 2000 : 60_000));
 
 const env = {
   DATABASE_URL: stackEnv.databaseUrl,
@@ -22,95 +50,79 @@ const env = {
   KAFKA_PORT: stackEnv.kafkaPort,
 };
 
-const colours = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
-const children: { name: string; proc: ChildProcess }[] = [];
-let stopping = false;
-
-// Colour only for a person at a terminal; piped output (CI, files) stays plain.
-function paint(code: number, text: string): string {
-  return process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text;
-}
+const screen = createScreen(process.stdout, tty);
+const paint = (code: number, text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 function say(line: string): void {
-  process.stdout.write(`${paint(1, '[dev]')} ${line}\n`);
+  screen.line(`${paint(1, '[dev]')} ${line}`);
 }
 
-function fail(line: string): never {
-  process.stderr.write(`${paint(31, '[dev]')} ${line}\n`);
-  void stopAll(1);
-  process.exit(1);
+interface Supervised {
+  name: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Services and the broker are restarted when they die; the simulators are not. */
+  critical: boolean;
+  /** The HTTP port whose /readyz says the process is up. */
+  port?: number | undefined;
+  proc: ChildProcess;
+  log: WriteStream;
+  /** The last lines it wrote, to say why it died. */
+  tail: string[];
+  startedAt: number;
+  restarts: number;
+  /** Whether its /readyz answered 200 the last time the supervisor looked. */
+  ready: boolean;
 }
 
-async function ensureDatabase(): Promise<void> {
-  const url = new URL(env.DATABASE_URL);
-  const database = url.pathname.slice(1);
-  const admin = new URL(env.DATABASE_URL);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-  } catch (err: unknown) {
-    fail(
-      `Postgres is not reachable at ${url.host} (${(err as Error).message}). Start it with: ` +
-        `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
-    );
+const children: Supervised[] = [];
+let stopping = false;
+let stackReady = false;
+
+/** Says what went wrong, stops every process this run started, and only then exits. */
+async function fail(line: string): Promise<never> {
+  if (!stopping) {
+    screen.close();
+    process.stderr.write(`${paint(31, '[dev]')} ${line}\n`);
   }
-  try {
-    if (fresh) {
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-    }
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-      say(`created database ${database}`);
-    }
-  } finally {
-    await client.end();
-  }
+  return stopAll(1);
 }
 
-async function ensureRedis(): Promise<void> {
-  const redis = new Redis(env.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve(false);
+    });
+    socket.on('error', () => {
+      socket.destroy();
+      resolve(true);
+    });
   });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    if (fresh) {
-      // The stack's own keys (ingest's idempotency records, rate buckets…) go with the rest of its
-      // state; integration tests' db leases in the same db stay.
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-        cursor = next;
-        const mine = keys.filter((key) => !key.startsWith('huimin:testkit:'));
-        if (mine.length > 0) await redis.del(...mine);
-      } while (cursor !== '0');
-    }
-  } catch (err: unknown) {
-    fail(
-      `Redis is not reachable at ${env.REDIS_URL} (${(err as Error).message}). Start it with: ` +
-        `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
-    );
-  } finally {
-    redis.disconnect();
+}
+
+/** The ports this run will bind: refused in one line, naming the holder, if any is taken. */
+async function refuseTakenPorts(services: ServiceManifest[], embeddedBroker: boolean): Promise<void> {
+  const needed: NeededPort[] = [];
+  if (embeddedBroker)
+    needed.push({ port: env.KAFKA_PORT, purpose: 'the Kafka broker', variable: 'KAFKA_PORT' });
+  for (const s of services) {
+    if (s.port) needed.push({ port: s.port, purpose: s.name, variable: portVariable(s.name) });
+    if (s.grpcPort)
+      needed.push({ port: s.grpcPort, purpose: `${s.name} gRPC`, variable: portVariable(s.name, 'grpc') });
   }
+  const line = await takenPortsLine(needed);
+  if (line) await fail(line);
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        resolve();
-      });
-      socket.on('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline)
+      void portFree(port).then((free) => {
+        if (!free) resolve();
+        else if (Date.now() > deadline)
           reject(new Error(`nothing listening on port ${port} after ${timeoutMs} ms`));
         else setTimeout(attempt, 100);
       });
@@ -119,71 +131,137 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
+function logPath(name?: string): string {
+  const path = name === undefined ? logsDir : join(logsDir, `${name}.log`);
+  const near = relative(process.cwd(), path);
+  return near && !near.startsWith('..') ? near : path;
+}
+
+// The same warning from many processes (kafkajs says the same thing to every producer), or
+// over and over from one, is shown once a minute with a count; every one is in the log files.
+const recentWarnings = new Map<string, { at: number; repeats: number }>();
+function showWarning(text: string, key: string): void {
+  const now = Date.now();
+  const seen = recentWarnings.get(key);
+  if (seen && now - seen.at < 60_000) {
+    seen.repeats += 1;
+    return;
+  }
+  recentWarnings.set(key, { at: now, repeats: 0 });
+  screen.line(seen?.repeats ? `${text} (and ${seen.repeats} more like it in the last minute)` : text);
+}
+
+/** A process's line as the terminal shows it (warnings and errors, plain lines), or nothing. */
+function showLogLine(source: string, line: string): void {
+  const shown = readableLogLine(source, line, paint);
+  if (shown === undefined) return;
+  let key = `${source} ${line}`;
+  try {
+    const entry = JSON.parse(line) as { level?: unknown; msg?: unknown };
+    key = `${String(entry.level)} ${String(entry.msg)}`;
+  } catch {
+    // a plain line: repeats only of exactly the same line from the same process
+  }
+  showWarning(shown, key);
+}
+
+function spawnChild(child: Omit<Supervised, 'proc' | 'startedAt'>): Supervised {
+  const proc = spawn(process.execPath, child.args, {
+    cwd: child.cwd,
+    env: { ...process.env, ...child.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches only this supervisor, which stops the services one
+    // signal each, in order (a second signal makes a service skip its graceful shutdown).
+    detached: true,
+  });
+  const supervised: Supervised = { ...child, proc, startedAt: Date.now() };
+  const pipe = (stream: NodeJS.ReadableStream | null, isStderr: boolean) => {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      supervised.log.write(chunk);
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() !== '') supervised.tail = [...supervised.tail.slice(-4), line];
+        // The simulators report on stderr; what they print on stdout is for their log file.
+        if (!isStderr && !supervised.critical && !line.startsWith('{')) continue;
+        showLogLine(supervised.name, line);
+      }
+    });
+  };
+  pipe(proc.stdout, false);
+  pipe(proc.stderr, true);
+  proc.on('exit', (code, signal) => void onExit(supervised, signal ?? `code ${code}`));
+  return supervised;
+}
+
 function start(
   name: string,
   args: string[],
   cwd: string,
   extraEnv: Record<string, string>,
-  { critical = true }: { critical?: boolean } = {},
-): ChildProcess {
-  const prefix = `${paint(colours[children.length % colours.length] ?? 0, `${name.padEnd(12)}|`)} `;
-  const proc = spawn(process.execPath, args, {
+  { critical = true, port }: { critical?: boolean; port?: number | undefined } = {},
+): Supervised {
+  const log = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
+  const child = spawnChild({
+    name,
+    args,
     cwd,
-    env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: extraEnv,
+    critical,
+    port,
+    log,
+    tail: [],
+    restarts: 0,
+    ready: false,
   });
-  const pipe = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
-    let pending = '';
-    stream?.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) out.write(`${prefix}${line}\n`);
-    });
-  };
-  pipe(proc.stdout, process.stdout);
-  pipe(proc.stderr, process.stderr);
-  proc.on('exit', (code, signal) => {
-    if (stopping) return;
-    if (critical) fail(`${name} exited (${signal ?? `code ${code}`}); stopping the stack`);
-    say(`${name} finished (${signal ?? `code ${code}`}); the stack keeps running`);
-  });
-  children.push({ name, proc });
-  return proc;
+  children.push(child);
+  return child;
 }
 
-async function applyMigrations(services: ServiceManifest[]): Promise<void> {
-  const withMigrations = services.filter((s) => s.hasMigrations);
-  if (withMigrations.length === 0) return;
-  const { createPool, migrate } = await import('@huimin/pg');
-  for (const service of withMigrations) {
-    const pool = createPool({ connectionString: env.DATABASE_URL, schema: service.schema });
+/** Why a process ended, from its last line that looks like an error (or its last line). */
+function lastWords(child: Supervised): string {
+  for (const line of [...child.tail].reverse()) {
     try {
-      await migrate(pool, { schema: service.schema, dir: join(service.dir, 'migrations') });
-      say(`migrations applied: ${service.name}`);
-    } finally {
-      await pool.end();
+      const entry = JSON.parse(line) as { level?: unknown; msg?: unknown; err?: { message?: unknown } };
+      if (entry.level === 'error' || entry.level === 'fatal')
+        return `${String(entry.msg ?? '')}${typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : ''}`;
+    } catch {
+      return line.slice(0, 160);
     }
   }
+  return '';
 }
 
-// A service that has demo data for the dev stack (demo logins, demo department keys) declares a
-// `seed-dev` script; it must be idempotent, as it runs at every start.
-async function seedDemoData(services: ServiceManifest[]): Promise<void> {
-  for (const service of services) {
-    const manifest = JSON.parse(readFileSync(join(service.dir, 'package.json'), 'utf8')) as {
-      scripts?: Record<string, string>;
-    };
-    const script = manifest.scripts?.['seed-dev']?.match(/^node (\S+\.ts)$/)?.[1];
-    if (!script) continue;
-    const result = spawnSync(process.execPath, [script], {
-      cwd: service.dir,
-      env: { ...process.env, DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL },
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) fail(`${service.name} seed-dev failed: ${result.stderr.trim()}`);
-    for (const line of result.stdout.trim().split('\n').filter(Boolean)) say(line);
+async function onExit(child: Supervised, how: string): Promise<void> {
+  if (stopping) return;
+  const why = lastWords(child);
+  const detail = `${how}${why ? `: ${why}` : ''}`;
+  if (!child.critical) {
+    say(`${child.name} finished (${detail}); the stack keeps running`);
+    return;
   }
+  if (!stackReady) {
+    await fail(
+      `${child.name} exited (${detail}) before the stack was ready; its log: ${logPath(child.name)}`,
+    );
+    return;
+  }
+  // A process that ran a while before dying starts again at once; one that keeps dying waits
+  // longer each time (1 s, 2 s, 4 s … 30 s).
+  const ranMs = Date.now() - child.startedAt;
+  child.restarts = ranMs > 60_000 ? 0 : child.restarts + 1;
+  child.ready = false;
+  const delayMs = child.restarts === 0 ? 0 : Math.min(30_000, 1000 * 2 ** (child.restarts - 1));
+  say(
+    `${paint(31, `${child.name} exited`)} (${detail}); restarting ${delayMs === 0 ? 'now' : `in ${delayMs / 1000} s`} — log: ${logPath(child.name)}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  if (stopping) return;
+  const restarted = spawnChild({ ...child, tail: [] });
+  children[children.indexOf(child)] = restarted;
+  say(`${child.name} restarted (pid ${restarted.proc.pid})`);
 }
 
 // The feed simulator posts a synthetic county through ingest, as the departments would. The
@@ -199,7 +277,7 @@ function startSimulator(ingestPort: number): void {
     '--rate',
     process.env.SIMULATOR_RATE ?? '20',
     '--progress',
-    '30s',
+    '60s',
   ];
   if (existsSync(loaded)) args.push('--skip-bulk');
   else writeFileSync(loaded, new Date().toISOString());
@@ -207,68 +285,147 @@ function startSimulator(ingestPort: number): void {
   say('feed simulator started (pnpm start --no-simulate to run without it)');
 }
 
-// Topics come from libs/contracts, created once here (production never relies on auto-create).
-async function createTopics(brokers: string): Promise<void> {
-  const { topics } = await import('@huimin/contracts');
-  const { createKafkaClient, ensureTopics } = await import('@huimin/kafka');
-  const { createLogger } = await import('@huimin/kit');
-  const logger = createLogger({ name: 'dev', level: 'warn' });
-  const kafka = createKafkaClient({ brokers, clientId: 'huimin-dev', logger });
-  const report = await ensureTopics(kafka, { topics: Object.values(topics), mode: 'dev', logger });
-  say(`topics: ${report.created.length} created, ${report.existing.length} already there`);
-}
-
-async function waitReady(service: ServiceManifest, timeoutMs: number): Promise<void> {
+/** Waits for this run's own child to answer /readyz; fails if that child exits first. */
+async function waitReady(child: Supervised, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return; // onExit says why
     try {
-      const res = await fetch(`http://127.0.0.1:${service.port}/readyz`);
-      if (res.ok) return;
+      const res = await fetch(`http://127.0.0.1:${child.port}/readyz`, { signal: AbortSignal.timeout(3000) });
+      if (res.ok) {
+        child.ready = true;
+        say(`${paint(32, `${child.name} ready`)} on http://127.0.0.1:${child.port} (pid ${child.proc.pid})`);
+        return;
+      }
       last = `${res.status} ${await res.text()}`;
     } catch (err: unknown) {
       last = (err as Error).message;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  fail(`${service.name} not ready after ${timeoutMs} ms (${last})`);
+  await fail(`${child.name} not ready after ${timeoutMs} ms (${last}); its log: ${logPath(child.name)}`);
 }
 
-async function stopAll(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  // Services first, the broker last, so services can flush to it on the way out.
-  for (const { proc } of [...children].reverse()) {
-    if (proc.exitCode === null && proc.signalCode === null) {
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    const stop = async ({ proc }: Supervised) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
       proc.kill('SIGTERM');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          proc.kill('SIGKILL');
-          resolve();
-        }, 10_000);
-        proc.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    };
+    // Services (and the simulators) first, the broker last, so services can flush to it on the way out.
+    const broker = children.find((c) => c.name === 'kafka');
+    await Promise.all(children.filter((c) => c !== broker).map(stop));
+    if (broker) await stop(broker);
+    await Promise.all(children.map((c) => new Promise((resolve) => c.log.end(resolve))));
+    process.exit(code);
   }
-  process.exit(code);
+  // A second caller waits for the first to finish (and exit).
+  return new Promise<never>(() => {});
 }
+
+/** Reads the stack from the outside (as `pnpm stack:status` does) and shows it; notes state changes. */
+function watchStack(services: ServiceManifest[], brokers: string): void {
+  let admin: Admin | undefined;
+  let before: StackSnapshot | undefined;
+  const refresh = async () => {
+    const snapshot: StackSnapshot = { at: Date.now(), health: await readHealth(services) };
+    for (const health of snapshot.health) {
+      const child = children.find((c) => c.name === health.name);
+      if (!child || child.proc.exitCode !== null || child.proc.signalCode !== null) continue;
+      const ready = health.state === 'ready';
+      if (ready !== child.ready) {
+        child.ready = ready;
+        say(
+          ready
+            ? `${paint(32, `${child.name} ready`)} on http://127.0.0.1:${child.port} (pid ${child.proc.pid})`
+            : `${paint(33, `${child.name} not ready`)}: ${health.detail}`,
+        );
+      }
+    }
+    if (brokers) {
+      try {
+        if (!admin) {
+          const { createKafkaClient } = await import('@huimin/kafka');
+          const { createLogger } = await import('@huimin/kit');
+          const logger = createLogger({ name: 'dev-status', level: 'silent' });
+          admin = createKafkaClient({
+            brokers,
+            clientId: 'huimin-dev-status',
+            logger,
+            retry: { retries: 0 },
+          }).admin();
+          await admin.connect();
+        }
+        snapshot.kafka = await readKafka(admin);
+      } catch (err: unknown) {
+        snapshot.kafkaError = (err as Error).message;
+        void admin?.disconnect().catch(() => {});
+        admin = undefined;
+      }
+    }
+    const client = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      snapshot.outboxes = await readOutboxes(client, services);
+      snapshot.alerts = await readAlerts(client);
+    } catch (err: unknown) {
+      snapshot.postgresError = (err as Error).message;
+    } finally {
+      await client.end().catch(() => {});
+    }
+    if (stopping) return;
+    screen.status(renderStatus(snapshot, before, paint));
+    before = snapshot;
+  };
+  const loop = async () => {
+    while (!stopping) {
+      await refresh().catch((err: unknown) => say(`status: ${(err as Error).message}`));
+      await new Promise((resolve) => setTimeout(resolve, statusEveryMs).unref());
+    }
+  };
+  void loop();
+}
+
+const setup: SetupContext = {
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  fresh,
+  dataDir,
+  say,
+  fail,
+  show: showLogLine,
+};
 
 async function main(): Promise<void> {
   if (fresh) {
     rmSync(dataDir, { recursive: true, force: true });
     say("--fresh: wiped .data/, the dev database and the stack's Redis keys");
   }
-  mkdirSync(dataDir, { recursive: true });
-  await ensureRedis();
-  await ensureDatabase();
+  // This run's logs; the previous run's go (each file holds one run, restarts appended).
+  rmSync(logsDir, { recursive: true, force: true });
+  mkdirSync(logsDir, { recursive: true });
+
+  let services: ServiceManifest[];
+  try {
+    services = discoverServices();
+  } catch (err: unknown) {
+    return fail((err as Error).message);
+  }
+  const brokerCli = join(root, 'libs', 'embedded-kafka', 'src', 'cli.ts');
+  const embeddedBroker = !env.KAFKA_BROKERS && existsSync(brokerCli);
+  await refuseTakenPorts(services, embeddedBroker);
+  await ensureRedis(setup);
+  await ensureDatabase(setup);
   say(`Postgres ${new URL(env.DATABASE_URL).host}, Redis ${new URL(env.REDIS_URL).host}: reachable`);
 
   let brokers = env.KAFKA_BROKERS;
-  const brokerCli = join(root, 'libs', 'embedded-kafka', 'src', 'cli.ts');
-  if (!brokers && existsSync(brokerCli)) {
+  if (embeddedBroker) {
     start(
       'kafka',
       [brokerCli, '--port', String(env.KAFKA_PORT), '--data-dir', join(dataDir, 'kafka')],
@@ -282,23 +439,37 @@ async function main(): Promise<void> {
     say(`using Kafka at ${brokers}`);
   }
 
-  if (brokers) await createTopics(brokers);
+  if (brokers) await createTopics(setup, brokers);
 
-  const services = discoverServices();
-  await applyMigrations(services);
-  await seedDemoData(services);
-  const consoleDir = await buildConsole();
+  await applyMigrations(setup, services);
+  await seedDemoData(setup, services);
+  const consoleDir = await buildConsole(setup);
+  const addresses = serviceAddresses(services);
+  const started: Supervised[] = [];
   for (const service of services) {
-    start(service.name, [join('src', 'main.ts')], service.dir, {
-      ...service.env,
-      DATABASE_URL: env.DATABASE_URL,
-      REDIS_URL: env.REDIS_URL,
-      KAFKA_BROKERS: brokers,
-      ...(service.port ? { PORT: String(service.port) } : {}),
-      ...(service.name === 'notify' && consoleDir ? { CONSOLE_DIR: consoleDir } : {}),
-    });
+    started.push(
+      start(
+        service.name,
+        [join('src', 'main.ts')],
+        service.dir,
+        {
+          ...service.env,
+          DATABASE_URL: env.DATABASE_URL,
+          REDIS_URL: env.REDIS_URL,
+          KAFKA_BROKERS: brokers,
+          ...addresses,
+          ...(service.port ? { PORT: String(service.port) } : {}),
+          ...(service.grpcPort ? { GRPC_PORT: String(service.grpcPort) } : {}),
+          ...(service.name === 'notify' && consoleDir ? { CONSOLE_DIR: consoleDir } : {}),
+        },
+        { port: service.port },
+      ),
+    );
   }
-  await Promise.all(services.filter((s) => s.port).map((s) => waitReady(s, 60_000)));
+  say(`starting ${started.length} services; full logs in ${logPath()}/ (pnpm logs <name>)`);
+  await Promise.all(started.filter((c) => c.port).map((c) => waitReady(c, 90_000)));
+  if (stopping) return;
+  stackReady = true;
 
   say('dev stack ready');
   const ingest = services.find((s) => s.name === 'ingest');
@@ -307,19 +478,14 @@ async function main(): Promise<void> {
   const identity = services.find((s) => s.name === 'identity');
   if (simulate && eldercare?.port && identity?.port) {
     const orders = join(eldercare.dir, 'src', 'cli', 'simulate-orders.ts');
-    start(
-      'orders',
-      [
-        orders,
-        '--url',
-        `http://127.0.0.1:${eldercare.port}`,
-        '--identity',
-        `http://127.0.0.1:${identity.port}`,
-      ],
-      root,
-      {},
-      { critical: false },
-    );
+    const args = [
+      orders,
+      '--url',
+      `http://127.0.0.1:${eldercare.port}`,
+      '--identity',
+      `http://127.0.0.1:${identity.port}`,
+    ];
+    start('orders', args, root, {}, { critical: false });
   }
   const charity = services.find((s) => s.name === 'charity');
   if (simulate && charity?.port) {
@@ -348,33 +514,21 @@ async function main(): Promise<void> {
     );
   }
   say('Ctrl-C stops everything');
+  watchStack(services, brokers);
   // Keep running even when nothing else holds the event loop open (no broker, no services yet).
   setInterval(() => {}, 1 << 30);
 }
 
-/** Builds the case-handler console (services/notify/console) with Vite for notify to serve. */
-async function buildConsole(): Promise<string | undefined> {
-  const source = join(root, 'services', 'notify', 'console');
-  if (!existsSync(join(source, 'vite.config.ts'))) return undefined;
-  const outDir = join(dataDir, 'console');
-  const { build } = await import('vite');
-  // Vite's build sets NODE_ENV=production in this process; the services started after it inherit
-  // the environment and would refuse their dev defaults (ingest's public secrets key, say).
-  const nodeEnv = process.env.NODE_ENV;
-  try {
-    await build({
-      configFile: join(source, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
-  say(`console built into ${outDir}`);
-  return outDir;
-}
-
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
+// The services run in process groups of their own, so nothing stops them but this process: a
+// closed terminal (writes fail) must not end it before they are stopped, nor must a bug here.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+process.on('uncaughtException', (err) => void fail(`supervisor error: ${err.stack ?? err.message}`));
+process.on('exit', () => {
+  for (const { proc } of children)
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+});
 main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));

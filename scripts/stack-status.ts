@@ -5,6 +5,7 @@ import { createKafkaClient } from '@huimin/kafka';
 import { createLogger } from '@huimin/kit';
 import pg from 'pg';
 import { discoverServices, stackEnv } from './stack.ts';
+import { readHealth, readKafka, readOutboxes } from './stack-state.ts';
 
 const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${stackEnv.kafkaPort}`;
 const services = discoverServices();
@@ -22,25 +23,6 @@ function table(title: string, header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-async function health(): Promise<string[][]> {
-  return Promise.all(
-    services.map(async (service) => {
-      if (!service.port) return [service.name, '-', 'no HTTP port'];
-      try {
-        const res = await fetch(`http://127.0.0.1:${service.port}/readyz`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        const body = await res.text();
-        if (!res.ok) problems.push(`${service.name} not ready`);
-        return [service.name, String(service.port), res.ok ? 'ready' : `NOT READY ${body.slice(0, 120)}`];
-      } catch (err: unknown) {
-        problems.push(`${service.name} down`);
-        return [service.name, String(service.port), `DOWN (${(err as Error).message})`];
-      }
-    }),
-  );
-}
-
 async function outboxes(): Promise<string[][]> {
   const client = new pg.Client({ connectionString: stackEnv.databaseUrl, connectionTimeoutMillis: 3000 });
   try {
@@ -49,31 +31,33 @@ async function outboxes(): Promise<string[][]> {
     return [['-', `Postgres unreachable: ${(err as Error).message}`, '']];
   }
   try {
-    const rows: string[][] = [];
-    for (const service of services) {
-      const exists = await client.query(
-        'select 1 from information_schema.tables where table_schema = $1 and table_name = $2',
-        [service.schema, 'outbox'],
-      );
-      if (exists.rowCount === 0) continue;
-      const { rows: counts } = await client.query<{ unsent: string; oldest: Date | null }>(
-        `select count(*) as unsent, min(created_at) as oldest from ${pg.escapeIdentifier(service.schema)}.outbox where sent_at is null`,
-      );
-      const unsent = counts[0]?.unsent ?? '0';
-      const oldest = counts[0]?.oldest;
-      rows.push([
-        service.name,
-        unsent,
-        oldest ? `${Math.round((Date.now() - oldest.getTime()) / 1000)} s` : '-',
-      ]);
-    }
-    return rows;
+    return (await readOutboxes(client, services)).map((o) => [
+      o.service,
+      String(o.unsent),
+      o.oldestSeconds === undefined ? '-' : `${o.oldestSeconds} s`,
+    ]);
   } finally {
     await client.end();
   }
 }
 
-async function kafkaState(): Promise<{ lag: string[][]; dlq: string[][] }> {
+console.log(`Huimin dev stack — Kafka ${brokers}, Postgres ${new URL(stackEnv.databaseUrl).host}`);
+const health = await readHealth(services);
+for (const h of health) {
+  if (h.state === 'not ready') problems.push(`${h.name} not ready`);
+  if (h.state === 'down') problems.push(`${h.name} down`);
+}
+table(
+  'services',
+  ['service', 'port', 'health'],
+  health.map((h) => [
+    h.name,
+    h.port ? String(h.port) : '-',
+    h.state === 'ready' ? 'ready' : h.state === 'not ready' ? `NOT READY ${h.detail}` : `DOWN (${h.detail})`,
+  ]),
+);
+table('outbox backlog', ['service', 'unsent', 'oldest unsent'], await outboxes());
+try {
   const logger = createLogger({ name: 'stack-status', level: 'silent' });
   const kafka = createKafkaClient({
     brokers,
@@ -84,46 +68,22 @@ async function kafkaState(): Promise<{ lag: string[][]; dlq: string[][] }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topics = await admin.listTopics();
-    const ends = new Map<string, Map<number, number>>();
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      ends.set(topic, new Map(offsets.map((p) => [p.partition, Number(p.high)])));
-    }
-    const dlq = topics
-      .filter((topic) => topic.endsWith('.dlq'))
-      .sort()
-      .map((topic) => {
-        const count = [...(ends.get(topic)?.values() ?? [])].reduce((a, b) => a + b, 0);
-        if (count > 0) problems.push(`${count} record(s) in ${topic}`);
-        return [topic, String(count)];
-      });
-    const { groups } = await admin.listGroups();
-    const lag: string[][] = [];
-    for (const { groupId } of groups.sort((a, b) => a.groupId.localeCompare(b.groupId))) {
-      const committed = await admin.fetchOffsets({ groupId });
-      for (const { topic, partitions } of committed) {
-        let behind = 0;
-        for (const { partition, offset } of partitions) {
-          const end = ends.get(topic)?.get(partition) ?? 0;
-          behind += Math.max(0, end - Math.max(0, Number(offset)));
-        }
-        lag.push([groupId, topic, String(behind)]);
-      }
-    }
-    return { lag, dlq };
+    const state = await readKafka(admin);
+    table(
+      'consumer lag',
+      ['group', 'topic', 'records behind'],
+      state.groups.map((g) => [g.group, g.topic, String(g.behind)]),
+    );
+    for (const d of state.deadLetters)
+      if (d.records > 0) problems.push(`${d.records} record(s) in ${d.topic}`);
+    table(
+      'dead-letter topics',
+      ['topic', 'records'],
+      state.deadLetters.map((d) => [d.topic, String(d.records)]),
+    );
   } finally {
     await admin.disconnect();
   }
-}
-
-console.log(`Huimin dev stack — Kafka ${brokers}, Postgres ${new URL(stackEnv.databaseUrl).host}`);
-table('services', ['service', 'port', 'health'], await health());
-table('outbox backlog', ['service', 'unsent', 'oldest unsent'], await outboxes());
-try {
-  const { lag, dlq } = await kafkaState();
-  table('consumer lag', ['group', 'topic', 'records behind'], lag);
-  table('dead-letter topics', ['topic', 'records'], dlq);
 } catch (err: unknown) {
   problems.push('Kafka unreachable');
   console.log(`\nKafka at ${brokers} unreachable: ${(err as Error).message}`);

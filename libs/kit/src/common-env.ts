@@ -6,7 +6,7 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
  * Variables most services read; compose the ones you need into the service's own schema:
  * `const { LOG_LEVEL, DATABASE_URL } = commonEnv;`
  * `const Config = Type.Object({ PORT: port(8082), LOG_LEVEL, DATABASE_URL, RISK_WINDOW_DAYS: ... });`
- * Defaults point at the dev stack (see DESIGN.md, default ports).
+ * Defaults point at the dev stack (its database `huimin`; ports in docs/architecture.md).
  */
 export const commonEnv = {
   PORT: port(8080),
@@ -17,7 +17,7 @@ export const commonEnv = {
   DATABASE_URL: Type.String({
     pattern: '^postgres(ql)?://',
     expected: 'a postgres:// URL',
-    default: 'postgres://postgres@127.0.0.1:5432/test',
+    default: 'postgres://postgres@127.0.0.1:5432/huimin',
   }),
   REDIS_URL: Type.String({
     pattern: '^rediss?://',

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       PORT: 9000,
       LOG_LEVEL: 'info',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/huimin',
       KAFKA_BROKERS: ['kafka-1:9092', 'kafka-2:9092'],
       SHUTDOWN_TIMEOUT_MS: 10_000,
       RISK_WATCH_RATIO: 0.1,

@@ -16,5 +16,5 @@ export { createMetricsRegistry } from './metrics.ts';
 export { isPersonalKey, notPersonalKeys, sensitiveKeys } from './personal-data.ts';
 export type { ReadinessCheck } from './readiness.ts';
 export { REDACTED, redactLogLine } from './redact-log-line.ts';
-export { runService } from './run-service.ts';
+export { runService, StartupError } from './run-service.ts';
 export { initTelemetry, type TelemetryOptions } from './telemetry.ts';

@@ -3,7 +3,8 @@ import type { PgLogger } from './logger.ts';
 import { consoleLogger } from './logger.ts';
 import { assertSchemaName } from './schema-name.ts';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** The dev stack's database, as every service and the README default to it. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/huimin';
 
 export interface CreatePoolOptions {
   /** Defaults to `DATABASE_URL` from the environment, then `DEFAULT_DATABASE_URL`. */

@@ -15,6 +15,7 @@ export {
   outboxChannel,
   purgeSentOutbox,
 } from './outbox.ts';
+export { describePostgresRefusal } from './postgres-refusal.ts';
 export type { Queryable } from './queryable.ts';
 export { requireTransaction } from './require-transaction.ts';
 export type { ScheduleOutcome, ScheduleRequest } from './scheduled-jobs.ts';

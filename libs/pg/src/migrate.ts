@@ -5,6 +5,7 @@ import type { PgLogger } from './logger.ts';
 import { consoleLogger } from './logger.ts';
 import type { MigrationFile, MigrationScope } from './migration-files.ts';
 import { readMigrationFiles } from './migration-files.ts';
+import { startupErrorFor } from './postgres-refusal.ts';
 import { quoteSchema } from './schema-name.ts';
 
 /** This library's own tables (outbox, inbox, scheduled jobs), applied before the service's. */
@@ -52,7 +53,10 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions): Promise<M
     ...(options.dir === undefined ? [] : await readMigrationFiles(options.dir, 'service')),
   ];
 
-  const client = await pool.connect();
+  // The first connection a service makes: a refusal becomes one line saying what to fix.
+  const client = await pool.connect().catch((err: unknown) => {
+    throw startupErrorFor(err, pool.options.connectionString);
+  });
   // A session-level lock: it spans the many transactions below and is freed by Postgres if this
   // process dies, so a crashed instance never blocks the next start.
   const lockKey = `huimin-pg:migrate:${options.schema}`;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { databaseUrl } from './fresh-schema.ts';
 
 /** One line a fixture printed on stdout, parsed as JSON. */
 export type FixtureEvent = Record<string, unknown> & { event: string };
@@ -20,7 +21,7 @@ export interface Fixture {
 export function startFixture(name: string, args: string[], env: Record<string, string> = {}): Fixture {
   const script = fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
   const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const events: FixtureEvent[] = [];

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { createPool, DEFAULT_DATABASE_URL } from '../src/create-pool.ts';
+import { createPool } from '../src/create-pool.ts';
 
-export const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+// Tests use the `test` database (the dev stack's is `huimin`).
+export const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface FreshSchema {
   schema: string;

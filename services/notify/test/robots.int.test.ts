@@ -152,6 +152,11 @@ describe('group robots', () => {
     }
     // 府南's alert went to no robot of 常胜.
     expect(fake.received.some((m) => m.text.includes('ALR-2026-000600'))).toBe(false);
+    // notify records a delivery after the robot answered: wait for the record, not for the post.
+    await waitUntil(
+      async () => (await messages()).filter((m) => m.status !== 'pending').length >= 2,
+      'both deliveries recorded',
+    );
     const log = await messages();
     expect(log.map((m) => [m.kind, m.status, m.attempts])).toEqual([
       ['alert', 'delivered', 1],
@@ -284,6 +289,11 @@ describe('group robots', () => {
       async () => fake.received.length === before + 2,
       'the retry delivered by the new replica',
     );
+    // The record of a delivery follows the robot's answer.
+    await waitUntil(async () => {
+      const these = aboutAlert(await messages(), 'ALR-2026-000606');
+      return these.length === 2 && these.every((m) => m.status !== 'pending');
+    }, 'both deliveries recorded');
     const these = aboutAlert(await messages(), 'ALR-2026-000606');
     expect(these.map((m) => m.status)).toEqual(['delivered', 'delivered']);
     expect(these.map((m) => m.attempts).sort()).toEqual([1, 2]);

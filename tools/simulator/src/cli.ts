@@ -79,9 +79,13 @@ function progressLine(p: PostProgress): string {
   return `[${seconds}s] ${what} | sent ${p.sent} accepted ${p.accepted} (replayed ${p.replayed}) rejected ${p.rejected} retries ${p.retries} | ${p.ratePerSecond} ev/s`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The simulator's options from its command line. `pnpm simulate -- --seed 42` forwards the `--`
+ * too; a leading one separates nothing here, so it is dropped (as the broker's CLI does).
+ */
+export function parseCommandLine(argv: readonly string[]) {
   const { values } = parseArgs({
-    args: argv,
+    args: argv[0] === '--' ? argv.slice(1) : [...argv],
     options: {
       ingest: { type: 'string' },
       seed: { type: 'string' },
@@ -103,6 +107,11 @@ export async function main(argv: string[]): Promise<number> {
     },
     allowPositionals: false,
   });
+  return values;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const values = parseCommandLine(argv);
   if (values.help) {
     process.stderr.write(`${USAGE}\n`);
     return 0;

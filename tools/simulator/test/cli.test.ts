@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { validateEvent } from '@huimin/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/cli.ts';
+import { parseCommandLine, parseDuration } from '../src/cli.ts';
 import { departmentCodes } from '../src/departments.ts';
 import { devCredentials } from '../src/dev-credentials.ts';
 import { type FakeIngest, startFakeIngest } from './support/fake-ingest.ts';
@@ -74,6 +75,33 @@ describe('pnpm simulate', () => {
       code: 1,
       stderr: expect.stringMatching(/--rate/),
     });
+  });
+
+  it('accepts the command line its README documents, with the `--` pnpm forwards', async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const documented = readme
+      .split('\n')
+      .find((line) => line.startsWith('pnpm --filter @huimin/simulator simulate'));
+    expect(documented).toBeDefined();
+    // pnpm hands the script everything after the script's name, the `--` included.
+    const words = documented?.trim().split(/\s+/) ?? [];
+    const forwarded = words.slice(words.indexOf('simulate') + 1);
+    expect(forwarded[0]).toBe('--');
+    const options = parseCommandLine(forwarded);
+    expect(options).toMatchObject({ seed: '42', households: '2000', rate: '50', duration: '5m' });
+    expect(parseDuration(options.duration ?? '')).toBe(300_000);
+    // And the CLI itself runs with it.
+    const { stdout } = await simulate([
+      '--',
+      '--dry-run',
+      '--seed',
+      '42',
+      '--households',
+      '3',
+      '--claims',
+      '1',
+    ]);
+    expect(stdout.trimEnd().split('\n').length).toBeGreaterThan(3);
   });
 
   it('reads durations as people write them', () => {
