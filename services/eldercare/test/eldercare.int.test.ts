@@ -550,7 +550,7 @@ describe('indicator, events and gRPC', () => {
     }, 'OrderCreated published');
   });
 
-  it('serves GetOrder to a service with a token, refuses a call without one, and reports health', async () => {
+  it('serves GetOrder to a service with a token, refuses a call without one or from a service not listed, and reports health', async () => {
     const placed = await order('zhou', 'cleaning', '2026-03-15T01:00:00Z', '2026-03-15T03:00:00Z');
     const server = await startOrderGrpcServer({
       desk: h.app.desk,
@@ -594,6 +594,12 @@ describe('indicator, events and gRPC', () => {
       expect((await ask(new grpc.Metadata(), placed.body.orderId as string)).err?.code).toBe(
         grpc.status.UNAUTHENTICATED,
       );
+      // Only the services its contract lists (callers.json beside the proto) may ask.
+      const risk = new grpc.Metadata();
+      risk.set('authorization', `Bearer ${await h.issuer.serviceToken('risk')}`);
+      const refused = await ask(risk, placed.body.orderId as string);
+      expect(refused.err?.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(refused.res).toBeUndefined();
       const healthDef = grpc.loadPackageDefinition(
         (await import('@grpc/proto-loader')).loadSync((await import('grpc-health-check')).protoPath, {
           enums: String,
