@@ -44,6 +44,7 @@ export const CharityConfig = Type.Object({
   ),
   WECHATPAY_TOLERANCE_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 300 }),
   ALIPAY_APP_ID: optionalString('Alipay app id', '^\\d{6,32}$'),
+  ALIPAY_SELLER_ID: optionalString('the merchant’s Alipay partner id (PID)', '^2088\\d{12}$'),
   ALIPAY_PUBLIC_KEY_FILE: optionalString('Alipay’s public key (PEM) that signs notifications'),
   PAYMENT_SANDBOX_FILE: optionalString(
     'dev only: provider sandbox keys written by seed-dev, used when the WECHATPAY_/ALIPAY_ variables are unset',
