@@ -39,6 +39,14 @@ export const IngestConfig = Type.Object({
     expected: '64 hex digits (32 bytes)',
     default: DEV_SECRETS_KEY,
   }),
+  /**
+   * During a rotation of INGEST_SECRETS_KEY: the key being replaced (comma-separated if several),
+   * used only to open secrets sealed before `credentials reseal` rewrote them.
+   */
+  INGEST_SECRETS_KEY_PREVIOUS: Type.Array(
+    Type.String({ pattern: '^[0-9a-fA-F]{64}$', expected: '64 hex digits (32 bytes)' }),
+    { default: [] },
+  ),
   MAX_EVENT_BYTES: count(MiB, 1024, 'largest single-event body'),
   MAX_BATCH_BYTES: count(16 * MiB, 1024, 'largest NDJSON batch body'),
   MAX_BATCH_LINES: count(10_000, 1, 'most events in one batch'),
