@@ -1,3 +1,12 @@
+/**
+ * A path reachable from outside through the ingress: a prefix (`/v1/orders` and `/v1/orders/…`,
+ * whole path segments) or, with `exact`, that path alone.
+ */
+export interface PublicPath {
+  path: string;
+  exact?: boolean;
+}
+
 /** How one service is deployed: the facts the Kubernetes manifests are rendered from. */
 export interface DeployedService {
   name: string;
@@ -9,8 +18,11 @@ export interface DeployedService {
   maxReplicas: number;
   /** Consumer groups and the topics whose lag scales the service (KEDA). */
   lag?: { group: string; topic: string; lagThreshold: number }[];
-  /** Path prefixes reachable from outside the cluster, through the ingress controller. */
-  publicPaths?: string[];
+  /**
+   * Paths reachable from outside the cluster, through the ingress controller: what people and
+   * departments use, never a service's /metrics, /livez, /readyz or /docs.
+   */
+  publicPaths?: PublicPath[];
   /** Other Huimin services that call it (HTTP or gRPC). Identity is called by every service. */
   calledBy: string[] | 'all';
   resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
@@ -33,7 +45,8 @@ export const deployedServices: DeployedService[] = [
     scaling: 'cpu',
     minReplicas: 2,
     maxReplicas: 10,
-    publicPaths: ['/v1/events'],
+    // Departments post events and read the receipts of what they posted.
+    publicPaths: [{ path: '/v1/events' }, { path: '/v1/receipts' }],
     calledBy: [],
     resources: medium,
     secrets: { INGEST_SECRETS_KEY: ['ingest-secrets', 'INGEST_SECRETS_KEY'] },
@@ -81,7 +94,17 @@ export const deployedServices: DeployedService[] = [
     minReplicas: 2,
     maxReplicas: 6,
     lag: [{ group: 'notify', topic: 'huimin.discovery.alert', lagThreshold: 100 }],
-    publicPaths: ['/'],
+    // The console (its page and built assets), the gateway it calls, its live streams, and the
+    // alert links robot messages carry.
+    publicPaths: [
+      { path: '/', exact: true },
+      { path: '/assets' },
+      { path: '/api/discovery' },
+      { path: '/api/identity' },
+      { path: '/v1/stream', exact: true },
+      { path: '/v1/ws', exact: true },
+      { path: '/alerts' },
+    ],
     calledBy: [],
     resources: small,
   },
@@ -92,7 +115,7 @@ export const deployedServices: DeployedService[] = [
     scaling: 'cpu',
     minReplicas: 2,
     maxReplicas: 8,
-    publicPaths: ['/v1/orders', '/v1/providers', '/v1/elders'],
+    publicPaths: [{ path: '/v1/orders' }, { path: '/v1/providers' }, { path: '/v1/elders' }],
     calledBy: ['notify', 'discovery'],
     resources: small,
   },
@@ -102,7 +125,7 @@ export const deployedServices: DeployedService[] = [
     scaling: 'cpu',
     minReplicas: 2,
     maxReplicas: 6,
-    publicPaths: ['/public'],
+    publicPaths: [{ path: '/public' }],
     calledBy: ['notify'],
     resources: small,
     secrets: {

@@ -320,9 +320,9 @@ function topicsJob(): Manifest {
 function publicIngress(services: readonly DeployedService[]): Manifest {
   const paths = services.flatMap((svc) =>
     (svc.publicPaths ?? []).map(
-      (path): IHTTPIngressPath => ({
+      ({ path, exact }): IHTTPIngressPath => ({
         path,
-        pathType: 'Prefix',
+        pathType: exact ? 'Exact' : 'Prefix',
         backend: { service: { name: svc.name, port: { name: 'http' } } },
       }),
     ),
