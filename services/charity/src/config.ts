@@ -1,4 +1,4 @@
-import { commonEnv, port } from '@huimin/kit';
+import { commonEnv, port, secret } from '@huimin/kit';
 import { type Static, Type } from '@sinclair/typebox';
 
 const { LOG_LEVEL, DATABASE_URL, KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT, SHUTDOWN_TIMEOUT_MS } =
@@ -29,14 +29,15 @@ export const CharityConfig = Type.Object({
     description: 'where charity gets its service token',
   }),
   SERVICE_CLIENT_ID: Type.String({ default: 'charity' }),
-  SERVICE_CLIENT_SECRET: Type.String({ default: 'dev-charity-secret' }),
+  /** From identity's `clients create charity`; the default is the dev stack's, refused in production. */
+  SERVICE_CLIENT_SECRET: secret({ kind: 'text' }, { default: 'dev-charity-secret' }),
   DISCOVERY_GRPC_ADDRESS: Type.String({
     pattern: '^[^\\s:]+:\\d+$',
     default: '127.0.0.1:50053',
     description: 'discovery’s gRPC AlertService, host:port',
   }),
   DISCOVERY_GRPC_DEADLINE_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2000 }),
-  RECEIPT_LINK_SECRET: Type.String({ minLength: 16, default: DEV_RECEIPT_LINK_SECRET }),
+  RECEIPT_LINK_SECRET: secret({ kind: 'text' }, { minLength: 16, default: DEV_RECEIPT_LINK_SECRET }),
   WECHATPAY_MCH_ID: optionalString('WeChat Pay merchant id (商户号)', '^\\d{6,20}$'),
   WECHATPAY_APIV3_KEY: optionalString('the 32-character APIv3 key', '^.{32}$'),
   WECHATPAY_PLATFORM_KEYS: optionalString(

@@ -26,8 +26,11 @@ export interface DeployedService {
   /** Other Huimin services that call it (HTTP or gRPC). Identity is called by every service. */
   calledBy: string[] | 'all';
   resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
-  /** Secrets the service reads, by reference: env name → [Secret name, key]. */
-  secrets?: Record<string, [string, string]>;
+  /**
+   * Secrets the service reads, by reference: env name → [Secret name, key], or [Secret name, key,
+   * 'optional'] for a key the Secret holds only at times (the previous key during a rotation).
+   */
+  secrets?: Record<string, [string, string] | [string, string, 'optional']>;
 }
 
 const small = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '384Mi' };
@@ -49,7 +52,10 @@ export const deployedServices: DeployedService[] = [
     publicPaths: [{ path: '/v1/events' }, { path: '/v1/receipts' }],
     calledBy: [],
     resources: medium,
-    secrets: { INGEST_SECRETS_KEY: ['ingest-secrets', 'INGEST_SECRETS_KEY'] },
+    secrets: {
+      INGEST_SECRETS_KEY: ['ingest-secrets', 'INGEST_SECRETS_KEY'],
+      INGEST_SECRETS_KEY_PREVIOUS: ['ingest-secrets', 'INGEST_SECRETS_KEY_PREVIOUS', 'optional'],
+    },
   },
   {
     name: 'eligibility',
@@ -140,6 +146,7 @@ export const deployedServices: DeployedService[] = [
     minReplicas: 2,
     maxReplicas: 6,
     calledBy: 'all',
+    secrets: { SIGNING_KEY_SECRET: ['identity-secrets', 'SIGNING_KEY_SECRET'] },
     // scrypt at log2 N = 15 costs 32 MiB per hash in flight.
     resources: { cpu: '250m', memory: '384Mi', cpuLimit: '2', memoryLimit: '768Mi' },
   },

@@ -33,8 +33,11 @@ export const clusterEndpoints = {
   monitoringNamespace: 'monitoring',
 };
 
-function secretEnv(name: string, secret: string, key: string) {
-  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+function secretEnv(name: string, secret: string, key: string, optional?: 'optional') {
+  return {
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key, ...(optional ? { optional: true } : {}) } },
+  };
 }
 
 function deployment(service: DeployedService): Manifest {
@@ -92,8 +95,8 @@ function deployment(service: DeployedService): Manifest {
                 { name: 'PORT', value: String(service.port) },
                 secretEnv('DATABASE_URL', `${service.name}-postgres`, 'url'),
                 secretEnv('REDIS_URL', 'huimin-redis', 'url'),
-                ...Object.entries(service.secrets ?? {}).map(([env, [secret, key]]) =>
-                  secretEnv(env, secret, key),
+                ...Object.entries(service.secrets ?? {}).map(([env, [secret, key, optional]]) =>
+                  secretEnv(env, secret, key, optional),
                 ),
               ],
               resources: {
