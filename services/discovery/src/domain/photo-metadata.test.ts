@@ -45,7 +45,7 @@ describe('a visit photo’s metadata', () => {
   it('is dropped from a WebP (EXIF and XMP chunks, their VP8X flags), the RIFF size rewritten', () => {
     const phone = fixture('visit-gps.webp');
     expect(traces(phone)).toEqual(GPS_TRACES);
-    expect(phone[20]! & 0x0c).toBe(0x0c);
+    expect(phone.readUInt8(20) & 0x0c).toBe(0x0c);
     const stripped = stripPhotoMetadata('image/webp', phone);
     expect(traces(stripped)).toEqual([]);
     expect(stripped).toEqual(fixture('visit.webp'));
