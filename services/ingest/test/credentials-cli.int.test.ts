@@ -160,7 +160,7 @@ describe('credentials CLI', () => {
       'credentials',
       'reseal',
     );
-  });
+  }, 120_000);
 
   it('a sealed secret copied onto another credential’s row does not open there: that key is disabled', async () => {
     const a = await cli('credentials', 'create', 'household-registry', '--label', 'a');
@@ -173,7 +173,7 @@ describe('credentials CLI', () => {
     expect(await authenticates(field(a, 'API key'))).toBe('household-registry');
     expect(await authenticates(field(b, 'API key'))).toBeUndefined();
     await cli('credentials', 'revoke', field(b, 'key id'));
-  });
+  }, 90_000);
 
   it('refuses an unknown department', async () => {
     await expect(cli('credentials', 'create', 'weather-bureau')).rejects.toThrow(/unknown department/);
