@@ -3,9 +3,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { createLogger } from '@huimin/kit';
 import { describe, expect, it } from 'vitest';
 import { PROTO_ROOT } from './proto-types.ts';
-import { callersOf } from './serve.ts';
+import { callersOf, serveGrpc } from './serve.ts';
 
 const SERVICES_DIR = fileURLToPath(new URL('../../../services/', import.meta.url));
 
@@ -43,6 +44,35 @@ describe('callers.json beside each proto', () => {
         }
       }
     }
+  });
+
+  it('keeps a service from starting when a method has no callers, or callers name a method it lacks', async () => {
+    const definition = protoLoader.loadSync('huimin/discovery/v1/alert.proto', { includeDirs: [PROTO_ROOT] });
+    const service = definition['huimin.discovery.v1.AlertService'] as grpc.ServiceDefinition;
+    const serve = (callers: Record<string, string[]>) =>
+      serveGrpc({
+        definition,
+        service,
+        serviceName: 'huimin.discovery.v1.AlertService',
+        handlers: () => ({}),
+        callers,
+        verifier: {
+          verify: () => Promise.reject(new Error('unused')),
+          verifyUser: () => Promise.reject(new Error('unused')),
+          verifyService: () => Promise.reject(new Error('unused')),
+        },
+        logger: createLogger({ name: 'grpc-test', level: 'silent' }),
+        address: '127.0.0.1:0',
+      });
+    await expect(serve({ GetAlert: ['charity'] })).rejects.toThrow(
+      /ListOpenAlertsForHousehold: no calling services are declared/,
+    );
+    await expect(
+      serve({ GetAlert: ['charity'], ListOpenAlertsForHousehold: ['charity'], GetAlerts: ['charity'] }),
+    ).rejects.toThrow(/unknown method GetAlerts/);
+    await expect(serve({ GetAlert: ['charity'], ListOpenAlertsForHousehold: [] })).rejects.toThrow(
+      /no calling services/,
+    );
   });
 
   it('says which file is missing when a service declares no callers', () => {

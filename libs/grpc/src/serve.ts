@@ -117,9 +117,9 @@ export function grpcError(code: grpc.status, details: string): grpc.ServiceError
  * One Huimin gRPC service, served the platform's way: every method answers only callers that
  * present a service token (`authorization: Bearer …`, verified locally against identity's keys;
  * UNAUTHENTICATED otherwise) of a service on that method's allow-list (PERMISSION_DENIED
- * otherwise); grpc.health.v1 and server reflection are open, so grpcurl and grpc_health_probe work without our
- * protos. A handler's GrpcRefusal becomes its status; anything else is logged and answered INTERNAL
- * without detail.
+ * otherwise); grpc.health.v1 and server reflection are open, so grpcurl and grpc_health_probe
+ * work without our protos. A handler's GrpcRefusal becomes its status; anything else is logged
+ * and answered INTERNAL without detail.
  */
 export async function serveGrpc<Handlers extends grpc.UntypedServiceImplementation>(
   options: ServeOptions<Handlers>,
