@@ -6,8 +6,8 @@
 //   types, and no / forged / expired / other-audience / other-issuer / real tokens of several
 //   roles: no answer may be a 5xx, and a token no service should trust gets no further than none;
 // - every method of every gRPC service declared under proto/ gets generated requests and raw bytes
-//   under the same tokens: a token that is not a service's is UNAUTHENTICATED, and no answer is an
-//   internal error;
+//   under the same tokens: a token that is not a service's is UNAUTHENTICATED, a service the
+//   method's callers.json does not list is PERMISSION_DENIED, and no answer is an internal error;
 // - afterwards every service is ready, no dead letter appeared, every record on every declared topic
 //   passes its contract, every stored resident ID is valid, and no service's log holds a resident
 //   ID, a phone number, or a name or address that was posted.
@@ -156,7 +156,7 @@ async function serviceToken(service: string): Promise<string> {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: `grant_type=client_credentials&client_id=${service}&client_secret=dev-${service}-secret`,
   });
-  expect(res.status).toBe(200);
+  expect(res.status, `${service}: ${await res.clone().text()}`).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -167,7 +167,8 @@ interface Answer {
 describe('hostile input', () => {
   let routes: Route[];
   let people: Record<string, string>;
-  let service: string;
+  /** A service token of every platform service, by service name. */
+  let serviceTokens: Map<string, string>;
   let untrusted: HostileToken[];
   const failures: string[] = [];
   let requests = 0;
@@ -177,7 +178,9 @@ describe('hostile input', () => {
     routes = (await Promise.all(services.map(routesOf))).flat();
     // Every token is fetched before the fuzz reaches identity's rate-limited routes.
     people = Object.fromEntries(await Promise.all(PEOPLE.map(async (u) => [u, await login(u)] as const)));
-    service = await serviceToken('discovery');
+    // identity issues service tokens and holds no client of its own.
+    const clients = services.filter((n) => n !== 'identity');
+    serviceTokens = new Map(await Promise.all(clients.map(async (n) => [n, await serviceToken(n)] as const)));
     untrusted = await hostileTokens(platform);
   });
 
@@ -322,17 +325,16 @@ describe('hostile input', () => {
     expect(failures.slice(0, 20)).toEqual([]);
   }, 600_000);
 
-  it('answers every gRPC method without an internal error, and only to a service’s token', async () => {
+  it('answers every gRPC method without an internal error, and only to the token of a service its contract lists', async () => {
     const { methods, definition } = grpcMethods();
     expect(new Set(methods.map((m) => m.service))).toEqual(
       new Set(['eligibility', 'discovery', 'eldercare']),
     );
     const refusals: string[] = [];
-    const tokens: { name: string; authorization?: string; trusted: boolean }[] = [
+    const untrustedTokens: { name: string; authorization?: string; trusted: boolean }[] = [
       { name: 'none', trusted: false },
       { name: 'a person’s', authorization: `Bearer ${people.admin}`, trusted: false },
       ...untrusted.map(({ name, token }) => ({ name, authorization: `Bearer ${token}`, trusted: false })),
-      { name: 'a service’s', authorization: `Bearer ${service}`, trusted: true },
     ];
     let seed = SEED * 1_000 + 500;
     let calls = 0;
@@ -344,6 +346,19 @@ describe('hostile input', () => {
       });
       try {
         const requests = grpcRequests(method, definition, RUNS * 4, seed++);
+        const listed = method.callers[0] ?? 'nobody';
+        const unlisted = [...serviceTokens.keys()].find((n) => !method.callers.includes(n)) ?? 'nobody';
+        const tokens = [
+          ...untrustedTokens,
+          // A real service's token, of a service the method's contract does not list.
+          {
+            name: `${unlisted}’s (not listed)`,
+            authorization: `Bearer ${serviceTokens.get(unlisted)}`,
+            trusted: false,
+            expected: grpc.status.PERMISSION_DENIED,
+          },
+          { name: `${listed}’s`, authorization: `Bearer ${serviceTokens.get(listed)}`, trusted: true },
+        ];
         for (const token of tokens) {
           // The untrusted tokens each get a few requests; the service's token gets them all.
           for (const request of token.trusted ? requests : requests.slice(0, 2)) {
@@ -354,8 +369,9 @@ describe('hostile input', () => {
               const codes = answeredToService.get(method.path) ?? new Set<string>();
               answeredToService.set(method.path, codes.add(grpc.status[answer.code] ?? String(answer.code)));
             }
-            if (!token.trusted && answer.code !== grpc.status.UNAUTHENTICATED && request.name === 'generated')
-              refusals.push(`${where} → ${grpc.status[answer.code]}, not UNAUTHENTICATED`);
+            const expected = 'expected' in token ? token.expected : grpc.status.UNAUTHENTICATED;
+            if (!token.trusted && answer.code !== expected && request.name === 'generated')
+              refusals.push(`${where} → ${grpc.status[answer.code]}, not ${grpc.status[expected]}`);
             // Bytes that are no message at all are refused by grpc-js itself before any handler runs,
             // with INTERNAL 'Error deserializing request' (the code gRPC's status guide gives parse
             // errors); every other INTERNAL, UNKNOWN or lost call is ours.
@@ -378,9 +394,13 @@ describe('hostile input', () => {
       }
     }
     expect(calls).toBeGreaterThan(200);
-    // The service's token got past the door on every method (an answer, a refusal of the request).
+    // The listed service's token got past the door on every method (an answer, a refusal of the request).
     for (const method of methods)
-      expect([...(answeredToService.get(method.path) ?? [])].some((c) => c !== 'UNAUTHENTICATED')).toBe(true);
+      expect(
+        [...(answeredToService.get(method.path) ?? [])].some(
+          (c) => c !== 'UNAUTHENTICATED' && c !== 'PERMISSION_DENIED',
+        ),
+      ).toBe(true);
     expect(refusals).toEqual([]);
     expect(failures.slice(0, 20)).toEqual([]);
   }, 600_000);

@@ -3,7 +3,7 @@
 // with injection strings, extreme numbers and huge repeated fields, and raw bytes that are not a
 // valid message at all, under every kind of token.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -21,6 +21,8 @@ export interface GrpcMethod {
   serialize: (value: object) => Buffer;
   /** The request message's descriptor. */
   requestType: Descriptor;
+  /** The services allowed to call it, as `callers.json` beside its proto declares. */
+  callers: string[];
 }
 
 interface Field {
@@ -56,8 +58,11 @@ export function grpcMethods(): { methods: GrpcMethod[]; definition: protoLoader.
   for (const [name, entry] of Object.entries(definition)) {
     if ('format' in entry) continue; // a message or enum, not a service
     const service = name.split('.')[1] ?? name;
-    for (const method of Object.values(entry as grpc.ServiceDefinition)) {
+    const callersFile = join(PROTO_ROOT, ...name.split('.').slice(0, -1), 'callers.json');
+    const callers = JSON.parse(readFileSync(callersFile, 'utf8'))[name] as Record<string, string[]>;
+    for (const [methodName, method] of Object.entries(entry as grpc.ServiceDefinition)) {
       methods.push({
+        callers: callers[methodName] ?? [],
         service,
         path: method.path,
         serialize: method.requestSerialize as (value: object) => Buffer,

@@ -49,6 +49,12 @@ export interface TokenVerifier {
 
 export interface TokenVerifierOptions {
   issuers: readonly TrustedIssuer[];
+  /**
+   * The one issuer whose service tokens (`typ: service`) count: identity, which alone registers
+   * services' clients. Default: the first issuer listed. A service token from any other issuer (an
+   * OIDC provider trusted for people's logins) is refused, whatever service it names.
+   */
+  serviceIssuer?: string;
   /** The `aud` every token must carry; `huimin` unless a deployment names itself otherwise. */
   audience?: string;
   /** Signature algorithms accepted; EdDSA (identity) and ES256 (common for OIDC providers). */
@@ -66,7 +72,8 @@ export const JWKS_MAX_AGE_MS = 60_000;
 /**
  * Verifies Huimin access tokens locally: the signature against the issuer's published keys, the
  * issuer against the configured list (a token from anyone else is refused before any key is
- * fetched), the audience, expiry with 30 s of clock skew, and the claims.
+ * fetched), the audience, expiry with 30 s of clock skew, and the claims; a service token only
+ * from the service issuer (identity).
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   if (options.issuers.length === 0) throw new Error('a token verifier needs at least one trusted issuer');
@@ -81,6 +88,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }),
     );
   }
+  const serviceIssuer = options.serviceIssuer ?? options.issuers[0]?.issuer;
+  if (!keySets.has(serviceIssuer ?? ''))
+    throw new Error(`the service issuer ${serviceIssuer} is not among the trusted issuers`);
   const audience = options.audience ?? AUDIENCE;
   const algorithms = [...(options.algorithms ?? ['EdDSA', 'ES256'])];
 
@@ -107,6 +117,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       });
       const principal = principalOf(payload);
       if ('error' in principal) throw new AuthError('INVALID_TOKEN', principal.error);
+      if (principal.kind === 'service' && issuer !== serviceIssuer)
+        throw new AuthError('INVALID_TOKEN', 'only identity issues service tokens');
       return principal;
     } catch (err: unknown) {
       if (err instanceof AuthError) throw err;

@@ -143,6 +143,37 @@ describe('verifier settings', () => {
     await expect(verifier.verifyUser(token)).rejects.toMatchObject({ failure: 'EXPIRED_TOKEN' });
   });
 
+  it('takes service tokens from identity only: another trusted issuer’s count for people, never for services', async () => {
+    // identity first (as trustedIssuersFrom lists it), an OIDC provider for people's logins second.
+    const verifier = createTokenVerifier({
+      issuers: [
+        { issuer: issuer.issuer, jwksUrl: issuer.jwksUrl },
+        { issuer: stranger.issuer, jwksUrl: stranger.jwksUrl },
+      ],
+    });
+    await expect(verifier.verifyService(await issuer.serviceToken('charity'))).resolves.toEqual({
+      kind: 'service',
+      service: 'charity',
+    });
+    await expect(verifier.verifyUser(await stranger.userToken(handler))).resolves.toMatchObject({
+      userId: handler.userId,
+    });
+    for (const check of [verifier.verify, verifier.verifyService])
+      await expect(check(await stranger.serviceToken('charity'))).rejects.toMatchObject({
+        failure: 'INVALID_TOKEN',
+      });
+    const viaCall = await checkServiceCall(verifier, `Bearer ${await stranger.serviceToken('discovery')}`, [
+      'discovery',
+    ]);
+    expect(viaCall).toMatchObject({ ok: false, httpStatus: 401, grpcStatus: 16 });
+    expect(() =>
+      createTokenVerifier({
+        issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }],
+        serviceIssuer: stranger.issuer,
+      }),
+    ).toThrow(/not among the trusted issuers/);
+  });
+
   it('refuses to be built without issuers or with one twice', () => {
     expect(() => createTokenVerifier({ issuers: [] })).toThrow(/at least one/);
     const twice = { issuer: issuer.issuer, jwksUrl: issuer.jwksUrl };

@@ -1,5 +1,7 @@
 export { PROTO_ROOT, type ProtoTypes, protoTypes, runProtoTypesCli } from './proto-types.ts';
 export {
+  type Callers,
+  callersOf,
   GrpcRefusal,
   type GrpcService,
   grpcError,

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { secretStrengthOf, secretWeakness } from './secrets.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -17,24 +19,34 @@ export class ConfigError extends Error {
 /**
  * Reads the variables a TypeBox object schema declares from `env`: numbers and booleans are
  * coerced from their string form, comma-separated lists become arrays, defaults fill what is
- * unset (an empty string counts as unset). Every problem is collected before throwing, so one
- * start-up shows all of them. A property may carry `expected: '...'` to describe itself in errors.
+ * unset (an empty string counts as unset). `<NAME>_FILE` names a file holding the value (a
+ * mounted secret), used when `<NAME>` itself is unset. Every problem is collected before throwing,
+ * so one start-up shows all of them. A property may carry `expected: '...'` to describe itself in
+ * errors. With NODE_ENV=production a secret (kit's `secret()`) must be set and strong.
  */
 export function loadConfig<T extends TObject>(schema: T, env: Env = process.env): Readonly<Static<T>> {
   const required = new Set(schema.required ?? []);
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
 
+  const production = env.NODE_ENV === 'production';
   for (const [key, property] of Object.entries(schema.properties)) {
-    const raw = env[key];
+    const raw = fromEnvOrFile(env, key, problems);
+    const strength = secretStrengthOf(property);
     if (raw === undefined || raw.trim() === '') {
-      if (property.default !== undefined) config[key] = Value.Clone(property.default);
+      if (production && strength) problems.push(`${key}: required in production (the default is public)`);
+      else if (property.default !== undefined) config[key] = Value.Clone(property.default);
       else if (required.has(key)) problems.push(`${key}: required, not set`);
       continue;
     }
     const value = coerce(property, raw);
-    if (Value.Check(property, value)) config[key] = value;
-    else problems.push(`${key}: expected ${describe(property)}, got ${shown(key, raw)}`);
+    if (!Value.Check(property, value)) {
+      problems.push(`${key}: expected ${describe(property)}, got ${shown(key, raw)}`);
+      continue;
+    }
+    const weakness = production && strength ? secretWeakness(raw, strength) : undefined;
+    if (weakness) problems.push(`${key}: ${weakness} (refused in production)`);
+    else config[key] = value;
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -49,6 +61,21 @@ export function loadConfigOrExit<T extends TObject>(schema: T, env: Env = proces
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
     return process.exit(1);
+  }
+}
+
+/** `env[key]`, or the content of the file `env[key_FILE]` names (without its final line break). */
+function fromEnvOrFile(env: Env, key: string, problems: string[]): string | undefined {
+  const raw = env[key];
+  const file = env[`${key}_FILE`];
+  if ((raw !== undefined && raw.trim() !== '') || file === undefined || file.trim() === '') return raw;
+  try {
+    return readFileSync(file.trim(), 'utf8').replace(/\r?\n$/, '');
+  } catch (err: unknown) {
+    problems.push(
+      `${key}_FILE: cannot read ${file.trim()} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+    return undefined;
   }
 }
 

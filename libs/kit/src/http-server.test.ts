@@ -104,6 +104,17 @@ describe('error mapping', () => {
     expect(res.json()).toMatchObject({ code: 'INTERNAL', message: 'internal error' });
   });
 
+  it('tells browsers never to sniff a type other than the declared one, on answers and errors alike', async () => {
+    const { app } = await build();
+    app.get('/photo', async (_request, reply) =>
+      reply.header('content-type', 'image/png').send(Buffer.from('<html>')),
+    );
+    for (const url of ['/photo', '/nowhere', '/livez']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+  });
+
   it('answers unknown routes with 404 NOT_FOUND', async () => {
     const { app } = await build();
     const res = await app.inject({ method: 'GET', url: '/nowhere' });

@@ -66,6 +66,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Every answer is what its content-type says: a browser never guesses another type from the
+    // bytes (an uploaded photo whose bytes look like HTML stays a photo).
+    reply.header('x-content-type-options', 'nosniff');
   });
 
   // While the server drains, a finished response closes its keep-alive connection; otherwise the

@@ -17,4 +17,5 @@ export { isPersonalKey, notPersonalKeys, sensitiveKeys } from './personal-data.t
 export type { ReadinessCheck } from './readiness.ts';
 export { REDACTED, redactLogLine } from './redact-log-line.ts';
 export { runService, StartupError } from './run-service.ts';
+export { type SecretStrength, secret, secretStrengthOf, secretWeakness } from './secrets.ts';
 export { initTelemetry, type TelemetryOptions } from './telemetry.ts';

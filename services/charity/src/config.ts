@@ -1,4 +1,4 @@
-import { commonEnv, port } from '@huimin/kit';
+import { commonEnv, port, secret } from '@huimin/kit';
 import { type Static, Type } from '@sinclair/typebox';
 
 const { LOG_LEVEL, DATABASE_URL, KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT, SHUTDOWN_TIMEOUT_MS } =
@@ -29,14 +29,15 @@ export const CharityConfig = Type.Object({
     description: 'where charity gets its service token',
   }),
   SERVICE_CLIENT_ID: Type.String({ default: 'charity' }),
-  SERVICE_CLIENT_SECRET: Type.String({ default: 'dev-charity-secret' }),
+  /** From identity's `clients create charity`; the default is the dev stack's, refused in production. */
+  SERVICE_CLIENT_SECRET: secret({ kind: 'text' }, { default: 'dev-charity-secret' }),
   DISCOVERY_GRPC_ADDRESS: Type.String({
     pattern: '^[^\\s:]+:\\d+$',
     default: '127.0.0.1:50053',
     description: 'discovery’s gRPC AlertService, host:port',
   }),
   DISCOVERY_GRPC_DEADLINE_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2000 }),
-  RECEIPT_LINK_SECRET: Type.String({ minLength: 16, default: DEV_RECEIPT_LINK_SECRET }),
+  RECEIPT_LINK_SECRET: secret({ kind: 'text' }, { minLength: 16, default: DEV_RECEIPT_LINK_SECRET }),
   /** Payment orders one client address may start per minute (the route needs no login). */
   PAYMENT_ORDERS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }),
   /** Proxies in front of charity (the ingress) whose X-Forwarded-For entry names the client; 0: the socket. */
@@ -48,6 +49,7 @@ export const CharityConfig = Type.Object({
   ),
   WECHATPAY_TOLERANCE_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 300 }),
   ALIPAY_APP_ID: optionalString('Alipay app id', '^\\d{6,32}$'),
+  ALIPAY_SELLER_ID: optionalString('the merchant’s Alipay partner id (PID)', '^2088\\d{12}$'),
   ALIPAY_PUBLIC_KEY_FILE: optionalString('Alipay’s public key (PEM) that signs notifications'),
   PAYMENT_SANDBOX_FILE: optionalString(
     'dev only: provider sandbox keys written by seed-dev, used when the WECHATPAY_/ALIPAY_ variables are unset',

@@ -64,6 +64,7 @@ export function makeSandbox(): PaymentSandbox {
     },
     alipay: {
       appId: '2021000000000001',
+      sellerId: '2088000000000001',
       alipayPrivateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
     },
   };

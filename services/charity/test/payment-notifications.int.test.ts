@@ -207,6 +207,23 @@ describe('a forged or replayed notification', () => {
     expect(await bookkeeping(charity)).toEqual(before);
   });
 
+  it('books nothing for an Alipay payment to another seller, though Alipay signed it for our app', async () => {
+    const orderId = await order('alipay', 10_000);
+    const before = await bookkeeping(charity);
+    const res = await postAlipay(
+      alipayNotification(
+        { ...charity.sandbox.alipay, sellerId: '2088999999999999' },
+        paymentFor(orderId, 10_000),
+        {
+          now: new Date(),
+        },
+      ),
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'NOTIFICATION_MISMATCH' });
+    expect(await bookkeeping(charity)).toEqual(before);
+  });
+
   it('is refused with 409 when the same signed delivery comes again, and books nothing more', async () => {
     const orderId = await order('wechat-pay', 30_000);
     const { n } = deliverWechat(paymentFor(orderId, 30_000));

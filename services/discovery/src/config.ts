@@ -1,5 +1,5 @@
 import { authEnv } from '@huimin/auth';
-import { commonEnv, port } from '@huimin/kit';
+import { commonEnv, port, secret } from '@huimin/kit';
 import { type Static, Type } from '@sinclair/typebox';
 
 const { LOG_LEVEL, DATABASE_URL, KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT, SHUTDOWN_TIMEOUT_MS } =
@@ -20,7 +20,8 @@ export const DiscoveryConfig = Type.Object({
   ...authEnv,
   IDENTITY_URL: url('identity: service tokens and the routing roster', 'http://127.0.0.1:8087'),
   SERVICE_CLIENT_ID: Type.String({ minLength: 1, default: 'discovery' }),
-  SERVICE_CLIENT_SECRET: Type.String({ minLength: 1, default: 'dev-discovery-secret' }),
+  /** From identity's `clients create discovery`; the default is the dev stack's, refused in production. */
+  SERVICE_CLIENT_SECRET: secret({ kind: 'text' }, { default: 'dev-discovery-secret' }),
   ROSTER_CACHE_MS: Type.Integer({
     minimum: 0,
     maximum: 600_000,

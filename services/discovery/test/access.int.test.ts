@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '@huimin/kit';
 import { startTestEnv } from '@huimin/testkit';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../identity/src/domain/passwords.ts';
 import { createApp as createRiskApp } from '../../risk/src/app.ts';
 import { createApp } from '../src/app.ts';
 import { type AlertGrpcServer, loadAlertPackage, startAlertGrpcServer } from '../src/grpc/alert-service.ts';
@@ -249,6 +250,13 @@ describe('gRPC AlertService', () => {
   let client: AlertServiceClient;
 
   beforeAll(async () => {
+    for (const service of ['charity', 'eldercare', 'risk']) {
+      const { clientId, clientSecret } = devServiceCredentials(service);
+      await h.identity.app.users.upsertServiceClient(
+        clientId,
+        await hashPassword(clientSecret, { log2N: 10 }),
+      );
+    }
     server = await startAlertGrpcServer({
       db: h.env.pool,
       verifier: h.identity.remoteVerifier(),
@@ -267,8 +275,8 @@ describe('gRPC AlertService', () => {
     await server?.close();
   });
 
-  async function serviceMetadata(): Promise<grpc.Metadata> {
-    const { clientId, clientSecret } = devServiceCredentials('discovery');
+  async function serviceMetadata(service = 'charity'): Promise<grpc.Metadata> {
+    const { clientId, clientSecret } = devServiceCredentials(service);
     const res = await h.identity.inject({
       method: 'POST',
       url: '/v1/oauth/token',
@@ -306,6 +314,30 @@ describe('gRPC AlertService', () => {
     await expect(call(client.GetAlert, { alertId: 'ALR-2026-999999' }, md)).rejects.toMatchObject({
       code: grpc.status.NOT_FOUND,
     });
+  });
+
+  it('answers PERMISSION_DENIED to a service its contract does not list for the method', async () => {
+    // eldercare may list a household's open alerts but not read one alert; risk may do neither.
+    const eldercare = await serviceMetadata('eldercare');
+    const risk = await serviceMetadata('risk');
+    const listed = await call(
+      client.ListOpenAlertsForHousehold,
+      { householdId: householdOfChangsheng },
+      eldercare,
+    );
+    expect((listed as { alerts: unknown[] }).alerts).toHaveLength(1);
+    for (const [method, req, md] of [
+      [client.GetAlert, { alertId: changsheng }, eldercare],
+      [client.GetAlert, { alertId: changsheng }, risk],
+      [client.ListOpenAlertsForHousehold, { householdId: householdOfChangsheng }, risk],
+    ] as const) {
+      const err = await call(method as typeof client.GetAlert, req as { alertId: string }, md).then(
+        () => undefined,
+        (e: grpc.ServiceError) => e,
+      );
+      expect(err?.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(JSON.stringify(err)).not.toContain(householdOfChangsheng);
+    }
   });
 
   it('reports SERVING on the standard health service', async () => {

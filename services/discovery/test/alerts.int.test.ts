@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   CheckOnMissed,
   DisabilityCertified,
@@ -443,13 +444,16 @@ describe('working an alert', () => {
     expect((await api('POST', `/v1/alerts/${id}/visit`, 'handler.wang')).json()).toMatchObject({
       status: 'visiting',
     });
-    const png = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      Buffer.alloc(64, 1),
-    ]);
+    // Real photos as a phone sends them: EXIF and XMP with the GPS position where they were taken.
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const png = fixture('visit-gps.png');
+    const jpeg = fixture('visit-gps.jpg');
     const note = await api('POST', `/v1/alerts/${id}/notes`, 'handler.wang', {
       body: '已入户，家中老人住院，协助申请临时救助。',
-      attachments: [{ contentType: 'image/png', dataBase64: png.toString('base64') }],
+      attachments: [
+        { contentType: 'image/png', dataBase64: png.toString('base64') },
+        { contentType: 'image/jpeg', dataBase64: jpeg.toString('base64') },
+      ],
     });
     expect(note.statusCode).toBe(201);
     const fake = await api('POST', `/v1/alerts/${id}/notes`, 'handler.wang', {
@@ -457,13 +461,28 @@ describe('working an alert', () => {
       attachments: [{ contentType: 'image/jpeg', dataBase64: png.toString('base64') }],
     });
     expect([fake.statusCode, fake.json().code]).toEqual([422, 'INVALID_ATTACHMENT']);
-    const photo = await api(
-      'GET',
-      `/v1/alerts/${id}/notes/${note.json().noteId}/attachments/1`,
-      'handler.li',
-    );
-    expect(photo.statusCode).toBe(200);
-    expect(photo.rawPayload.equals(png)).toBe(true);
+    const broken = await api('POST', `/v1/alerts/${id}/notes`, 'handler.wang', {
+      body: '残缺图片',
+      attachments: [{ contentType: 'image/png', dataBase64: png.subarray(0, 60).toString('base64') }],
+    });
+    expect([broken.statusCode, broken.json().code]).toEqual([422, 'INVALID_ATTACHMENT']);
+    const photo = (position: number) =>
+      api('GET', `/v1/alerts/${id}/notes/${note.json().noteId}/attachments/${position}`, 'handler.li');
+    const served = [await photo(1), await photo(2)];
+    for (const res of served) {
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      for (const trace of ['GPS', 'ns.adobe.com', '31,27'])
+        expect(res.rawPayload.includes(Buffer.from(trace, 'latin1'))).toBe(false);
+    }
+    expect(served[0]?.headers['content-type']).toBe('image/png');
+    expect(served[0]?.rawPayload.equals(fixture('visit.png'))).toBe(true);
+    expect(served[1]?.headers['content-type']).toBe('image/jpeg');
+    expect(served[1]?.rawPayload.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+    const stored = await h.env.pool.query('select bytes from alert_attachments where note_id = $1', [
+      note.json().noteId,
+    ]);
+    for (const row of stored.rows) expect((row.bytes as Buffer).includes(Buffer.from('GPS'))).toBe(false);
     expect(
       (
         await api('POST', `/v1/alerts/${id}/resolve`, 'handler.wang', { outcome: 'temporary-assistance' })
@@ -484,7 +503,10 @@ describe('working an alert', () => {
     expect(detail.notes).toMatchObject([
       {
         body: '已入户，家中老人住院，协助申请临时救助。',
-        attachments: [{ position: 1, contentType: 'image/png' }],
+        attachments: [
+          { position: 1, contentType: 'image/png' },
+          { position: 2, contentType: 'image/jpeg' },
+        ],
       },
     ]);
   });

@@ -435,10 +435,13 @@ export function createOrderDesk(deps: OrderDeskDeps) {
     return home;
   }
 
-  /** Provider staff act only on their provider's orders: another provider's order is not there for them. */
+  /**
+   * Provider staff act only on their provider's orders: another provider's order is not there for
+   * them, answered exactly as an unknown order (a 403 would tell them it exists).
+   */
   function requireOwnProvider(me: UserPrincipal, order: OrderRow): void {
     if (me.providerId === undefined || order.provider_id !== me.providerId) {
-      throw new AppError('NOT_ASSIGNED_PROVIDER', 'this order is assigned to another provider');
+      throw new AppError('ORDER_NOT_FOUND', 'no such order');
     }
   }
 

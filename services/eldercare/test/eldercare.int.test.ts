@@ -314,7 +314,7 @@ describe('visit verification (EVV) and provider isolation', () => {
     expect((await call('GET', `/v1/orders/${id}`, caregiverA)).body).toMatchObject({ status: 'assigned' });
 
     const wrongProvider = await call('POST', `/v1/orders/${id}/check-in`, caregiverB, NEAR);
-    expect(wrongProvider).toMatchObject({ status: 403, body: { code: 'NOT_ASSIGNED_PROVIDER' } });
+    expect(wrongProvider).toMatchObject({ status: 404, body: { code: 'ORDER_NOT_FOUND' } });
 
     h.clock.at = new Date('2026-03-10T01:05:00Z');
     const checkedIn = await call('POST', `/v1/orders/${id}/check-in`, caregiverA, NEAR);
@@ -431,6 +431,22 @@ describe('visit verification (EVV) and provider isolation', () => {
     const address = await call('GET', `/v1/orders/${id}/visit-address`, caregiverA);
     expect(address.body).toMatchObject({ orderId: id, ...CHEN_HOME });
     expect(await call('GET', `/v1/orders/${id}/visit-address`, caregiverB)).toMatchObject({ status: 404 });
+    // Acting on it answers as an order that does not exist, and changes nothing.
+    const unknownId = 'EO-2026-999999999';
+    for (const [action, body] of [
+      ['check-in', CHEN_HOME],
+      ['check-out', CHEN_HOME],
+      ['decline', undefined],
+    ] as const) {
+      const theirs = await call('POST', `/v1/orders/${id}/${action}`, caregiverB, body);
+      const nobodys = await call('POST', `/v1/orders/${unknownId}/${action}`, caregiverB, body);
+      expect(theirs, action).toMatchObject({ status: 404, body: { code: 'ORDER_NOT_FOUND' } });
+      expect(theirs.body, action).toEqual(nobodys.body);
+    }
+    expect((await call('GET', `/v1/orders/${id}`, caregiverA)).body).toMatchObject({
+      status: 'assigned',
+      providerId: 'PV-A',
+    });
   });
 
   it('a declined order goes to the next provider, and is cancelled with its subsidy back when none is left', async () => {
@@ -550,7 +566,7 @@ describe('indicator, events and gRPC', () => {
     }, 'OrderCreated published');
   });
 
-  it('serves GetOrder to a service with a token, refuses a call without one, and reports health', async () => {
+  it('serves GetOrder to a service with a token, refuses a call without one or from a service not listed, and reports health', async () => {
     const placed = await order('zhou', 'cleaning', '2026-03-15T01:00:00Z', '2026-03-15T03:00:00Z');
     const server = await startOrderGrpcServer({
       desk: h.app.desk,
@@ -594,6 +610,12 @@ describe('indicator, events and gRPC', () => {
       expect((await ask(new grpc.Metadata(), placed.body.orderId as string)).err?.code).toBe(
         grpc.status.UNAUTHENTICATED,
       );
+      // Only the services its contract lists (callers.json beside the proto) may ask.
+      const risk = new grpc.Metadata();
+      risk.set('authorization', `Bearer ${await h.issuer.serviceToken('risk')}`);
+      const refused = await ask(risk, placed.body.orderId as string);
+      expect(refused.err?.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(refused.res).toBeUndefined();
       const healthDef = grpc.loadPackageDefinition(
         (await import('@grpc/proto-loader')).loadSync((await import('grpc-health-check')).protoPath, {
           enums: String,

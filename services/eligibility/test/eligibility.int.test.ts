@@ -423,7 +423,7 @@ describe('gRPC EligibilityService', () => {
     );
   }
 
-  it('answers services only, explains without resident IDs, evaluates a what-if without storing it, and serves health', async () => {
+  it('answers services only, each method only to the services its contract lists, explains without resident IDs, evaluates a what-if without storing it, and serves health', async () => {
     const server = await startEligibilityGrpcServer({
       pool: env.pool,
       verifier: createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] }),
@@ -468,6 +468,20 @@ describe('gRPC EligibilityService', () => {
       // Text Postgres cannot store is the caller's to fix, not an internal error.
       await expect(call(client, 'GetStatus', { householdId: 'H-\u0000' }, service)).rejects.toMatchObject({
         code: grpc.status.INVALID_ARGUMENT,
+      });
+
+      // The contract lists who may ask what (callers.json): risk reads policies, never a household.
+      const risk = await issuer.serviceToken('risk');
+      for (const method of ['GetStatus', 'Evaluate'] as const)
+        await expect(call(client, method, { householdId }, risk)).rejects.toMatchObject({
+          code: grpc.status.PERMISSION_DENIED,
+        });
+      const ingest = await issuer.serviceToken('ingest');
+      await expect(call(client, 'ListPolicies', {}, ingest)).rejects.toMatchObject({
+        code: grpc.status.PERMISSION_DENIED,
+      });
+      await expect(call(client, 'ListPolicies', {}, risk)).resolves.toMatchObject({
+        policies: expect.arrayContaining([expect.objectContaining({ policyVersion: 'taicang-2020-07-01' })]),
       });
 
       // What-if: one person aged 70, no income, no work ability, no supporter — tekun under the 2020 standard.

@@ -1,4 +1,4 @@
-import { commonEnv, port } from '@huimin/kit';
+import { commonEnv, port, secret } from '@huimin/kit';
 import { type Static, Type } from '@sinclair/typebox';
 
 const {
@@ -54,7 +54,7 @@ export const IdentityConfig = Type.Object({
   TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
   /** Seals private signing keys at rest (AES-256-GCM); at least 32 characters. Required in production. */
   SIGNING_KEY_SECRET: Type.Optional(
-    Type.String({ minLength: 32, expected: 'a secret of at least 32 characters' }),
+    secret({ kind: 'text' }, { minLength: 32, expected: 'a secret of at least 32 characters' }),
   ),
   KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
   /** A new key is published this long before it signs; more than KEY_RELOAD_SECONDS. */

@@ -43,7 +43,8 @@ export type AppConfig = Pick<
 >;
 
 export interface AppDependencies {
-  config: AppConfig;
+  /** INGEST_SECRETS_KEY_PREVIOUS: only during a rotation of the secrets key. */
+  config: AppConfig & Partial<Pick<IngestConfig, 'INGEST_SECRETS_KEY_PREVIOUS'>>;
   logger: Logger;
   registry: Registry;
   pool: pg.Pool;
@@ -71,7 +72,7 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
   const receiptStore = createReceiptStore(pool);
   const directory = createCredentialDirectory({
     store: credentialStore,
-    secretBox: createSecretBox(config.INGEST_SECRETS_KEY),
+    secretBox: createSecretBox(config.INGEST_SECRETS_KEY, config.INGEST_SECRETS_KEY_PREVIOUS ?? []),
     defaults: {
       live: { ratePerSecond: config.LIVE_RATE_PER_SECOND, burst: config.LIVE_BURST },
       bulk: { ratePerSecond: config.BULK_RATE_PER_SECOND, burst: config.BULK_BURST },

@@ -1,4 +1,4 @@
-import { commonEnv, port } from '@huimin/kit';
+import { commonEnv, port, secret } from '@huimin/kit';
 import { type Static, Type } from '@sinclair/typebox';
 
 const {
@@ -14,8 +14,8 @@ const MiB = 1024 * 1024;
 
 /**
  * The key that seals signing secrets in the dev stack and tests. It is public (it is in this file),
- * so production must set INGEST_SECRETS_KEY; main.ts refuses to start without it when
- * NODE_ENV=production.
+ * so production must set INGEST_SECRETS_KEY: with NODE_ENV=production the kit's loadConfig refuses
+ * to start without a strong one.
  */
 export const DEV_SECRETS_KEY = '6465762d6f6e6c792d6b65792d2d6e6f742d666f722d70726f64756374696f6e';
 
@@ -34,11 +34,15 @@ export const IngestConfig = Type.Object({
   KAFKA_BROKERS,
   OTEL_EXPORTER_OTLP_ENDPOINT,
   SHUTDOWN_TIMEOUT_MS,
-  INGEST_SECRETS_KEY: Type.String({
-    pattern: '^[0-9a-fA-F]{64}$',
-    expected: '64 hex digits (32 bytes)',
-    default: DEV_SECRETS_KEY,
-  }),
+  INGEST_SECRETS_KEY: secret({ kind: 'hex32' }, { default: DEV_SECRETS_KEY }),
+  /**
+   * During a rotation of INGEST_SECRETS_KEY: the key being replaced (comma-separated if several),
+   * used only to open secrets sealed before `credentials reseal` rewrote them.
+   */
+  INGEST_SECRETS_KEY_PREVIOUS: Type.Array(
+    Type.String({ pattern: '^[0-9a-fA-F]{64}$', expected: '64 hex digits (32 bytes)' }),
+    { default: [] },
+  ),
   MAX_EVENT_BYTES: count(MiB, 1024, 'largest single-event body'),
   MAX_BATCH_BYTES: count(16 * MiB, 1024, 'largest NDJSON batch body'),
   MAX_BATCH_LINES: count(10_000, 1, 'most events in one batch'),

@@ -22,10 +22,12 @@ export interface CredentialListing {
   signingRequired: boolean;
 }
 
-export class CredentialAdminError extends Error {
-  readonly code: 'UNKNOWN_DEPARTMENT' | 'UNKNOWN_KEY';
+type CredentialAdminErrorCode = 'UNKNOWN_DEPARTMENT' | 'UNKNOWN_KEY' | 'SEALED_UNDER_UNKNOWN_KEY';
 
-  constructor(code: 'UNKNOWN_DEPARTMENT' | 'UNKNOWN_KEY', message: string) {
+export class CredentialAdminError extends Error {
+  readonly code: CredentialAdminErrorCode;
+
+  constructor(code: CredentialAdminErrorCode, message: string) {
     super(message);
     this.name = 'CredentialAdminError';
     this.code = code;
@@ -64,7 +66,7 @@ export function createCredentialAdmin(options: {
       keyId: key.keyId,
       department: dept,
       apiKeySha256: key.apiKeySha256,
-      signingSecretSealed: secretBox.seal(signingSecret),
+      signingSecretSealed: secretBox.seal(signingSecret, key.keyId),
       label: extra.label ?? departments[dept].name,
     });
     return {
@@ -91,6 +93,33 @@ export function createCredentialAdmin(options: {
       if (!(await store.revoke(keyId, now()))) {
         throw new CredentialAdminError('UNKNOWN_KEY', `no active key "${keyId}"`);
       }
+    },
+
+    /**
+     * Re-seals every credential's signing secret under the current INGEST_SECRETS_KEY (rotation:
+     * the old key given as INGEST_SECRETS_KEY_PREVIOUS), in one transaction: a secret no held key
+     * opens stops the whole run and nothing changes.
+     */
+    async reseal(): Promise<{ resealed: number; alreadyCurrent: number }> {
+      let alreadyCurrent = 0;
+      const resealed = await store.resealSigningSecrets((keyId, sealed) => {
+        if (secretBox.isCurrent(sealed)) {
+          alreadyCurrent += 1;
+          return undefined;
+        }
+        let secret: string;
+        try {
+          secret = secretBox.open(sealed, keyId);
+        } catch (err: unknown) {
+          throw new CredentialAdminError(
+            'SEALED_UNDER_UNKNOWN_KEY',
+            `the signing secret of ${keyId} opens under none of the keys given (${(err as Error).message}); ` +
+              'set INGEST_SECRETS_KEY_PREVIOUS to the key it was sealed with. Nothing was changed.',
+          );
+        }
+        return secretBox.seal(secret, keyId);
+      });
+      return { resealed, alreadyCurrent };
     },
 
     async setSigning(code: string, required: boolean): Promise<void> {

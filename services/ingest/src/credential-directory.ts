@@ -53,9 +53,10 @@ export function createCredentialDirectory(options: CredentialDirectoryOptions) {
       if (row.revokedAt !== null || !isDepartmentCode(row.department)) continue;
       let signingSecret: string;
       try {
-        signingSecret = secretBox.open(row.signingSecretSealed);
+        signingSecret = secretBox.open(row.signingSecretSealed, row.keyId);
       } catch (err: unknown) {
-        // Sealed under another key (INGEST_SECRETS_KEY changed): the key cannot be used safely.
+        // Sealed under a key this replica does not hold, or not for this credential (copied from
+        // another row): the key cannot be used safely.
         logger.error(
           { keyId: row.keyId, err },
           'cannot open the signing secret of a credential; it is disabled',

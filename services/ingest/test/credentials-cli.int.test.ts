@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLogger } from '@huimin/kit';
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SECRETS_KEY } from '../src/config.ts';
 import { type CredentialDirectory, createCredentialDirectory } from '../src/credential-directory.ts';
 import { devCredentials } from '../src/dev-credentials.ts';
-import { createSecretBox } from '../src/domain/secret-box.ts';
+import { createSecretBox, keyFingerprint } from '../src/domain/secret-box.ts';
 import { receiptPurgeHandler } from '../src/receipt-retention.ts';
 import { createCredentialStore } from '../src/store/credential-store.ts';
 import { createReceiptStore } from '../src/store/receipt-store.ts';
@@ -37,11 +38,32 @@ afterAll(async () => {
 });
 
 async function cli(script: string, ...args: string[]): Promise<string> {
+  return cliWith({}, script, ...args);
+}
+
+async function cliWith(extraEnv: Record<string, string>, script: string, ...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [`src/cli/${script}.ts`, ...args], {
     cwd: serviceDir,
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, DATABASE_SCHEMA: env.schema, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: env.databaseUrl,
+      DATABASE_SCHEMA: env.schema,
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
   });
   return stdout;
+}
+
+function directoryWith(box: ReturnType<typeof createSecretBox>): CredentialDirectory {
+  return createCredentialDirectory({
+    store: createCredentialStore(env.pool),
+    secretBox: box,
+    defaults: { live: { ratePerSecond: 1, burst: 1 }, bulk: { ratePerSecond: 1, burst: 1 } },
+    refreshMs: 60_000,
+    now: () => new Date(),
+    logger: createLogger({ name: 'test', level: 'silent' }),
+  });
 }
 
 function field(output: string, label: string): string {
@@ -90,6 +112,68 @@ describe('credentials CLI', () => {
     await cli('credentials', 'revoke', field(out, 'key id'));
     expect(await authenticates(field(out, 'API key'))).toBeUndefined();
   });
+
+  it('reseal moves every signing secret to a new INGEST_SECRETS_KEY; the old key then opens none', async () => {
+    const NEW_KEY = randomBytes(32).toString('hex');
+    const issued = await cli('credentials', 'create', 'medical-insurance-bureau');
+    const apiKey = field(issued, 'API key');
+    const signingSecret = field(issued, 'signing secret');
+
+    // Without the old key the new one cannot open what the old sealed: refused, nothing changed.
+    const before = (
+      await env.pool.query('select key_id, signing_secret_sealed from credentials order by key_id')
+    ).rows;
+    await expect(cliWith({ INGEST_SECRETS_KEY: NEW_KEY }, 'credentials', 'reseal')).rejects.toThrow(
+      /opens under none of the keys given/,
+    );
+    expect(
+      (await env.pool.query('select key_id, signing_secret_sealed from credentials order by key_id')).rows,
+    ).toEqual(before);
+
+    const out = await cliWith(
+      { INGEST_SECRETS_KEY: NEW_KEY, INGEST_SECRETS_KEY_PREVIOUS: DEV_SECRETS_KEY },
+      'credentials',
+      'reseal',
+    );
+    expect(field(out, 're-sealed')).toBe(String(before.length));
+    const onNewKey = directoryWith(createSecretBox(NEW_KEY));
+    await onNewKey.refresh();
+    expect(onNewKey.authenticate(apiKey)).toMatchObject({
+      department: 'medical-insurance-bureau',
+      signingSecret,
+    });
+    const onOldKey = directoryWith(createSecretBox(DEV_SECRETS_KEY));
+    await onOldKey.refresh();
+    expect(onOldKey.authenticate(apiKey)).toBeUndefined();
+    const { rows } = await env.pool.query<{ signing_secret_sealed: string }>(
+      'select signing_secret_sealed from credentials',
+    );
+    for (const row of rows)
+      expect(row.signing_secret_sealed.startsWith(`v2:${keyFingerprint(NEW_KEY)}:`)).toBe(true);
+    // Run again: nothing left to do.
+    const again = await cliWith({ INGEST_SECRETS_KEY: NEW_KEY }, 'credentials', 'reseal');
+    expect(field(again, 're-sealed')).toBe('0');
+
+    // Back to the development key, so the other tests' directory opens them again.
+    await cliWith(
+      { INGEST_SECRETS_KEY: DEV_SECRETS_KEY, INGEST_SECRETS_KEY_PREVIOUS: NEW_KEY },
+      'credentials',
+      'reseal',
+    );
+  }, 120_000);
+
+  it('a sealed secret copied onto another credential’s row does not open there: that key is disabled', async () => {
+    const a = await cli('credentials', 'create', 'household-registry', '--label', 'a');
+    const b = await cli('credentials', 'create', 'household-registry', '--label', 'b');
+    await env.pool.query(
+      `update credentials set signing_secret_sealed = (select signing_secret_sealed from credentials where key_id = $1)
+        where key_id = $2`,
+      [field(a, 'key id'), field(b, 'key id')],
+    );
+    expect(await authenticates(field(a, 'API key'))).toBe('household-registry');
+    expect(await authenticates(field(b, 'API key'))).toBeUndefined();
+    await cli('credentials', 'revoke', field(b, 'key id'));
+  }, 90_000);
 
   it('refuses an unknown department', async () => {
     await expect(cli('credentials', 'create', 'weather-bureau')).rejects.toThrow(/unknown department/);

@@ -19,6 +19,23 @@ import { createHub, type Hub } from './hub.ts';
 import { notifyMetrics } from './metrics.ts';
 import { createRobotDelivery, type RobotDelivery } from './robot-delivery.ts';
 
+/**
+ * The console's Content-Security-Policy: its own scripts and styles only (the build inlines
+ * nothing), photos from its own API as blob: URLs, calls and streams to its own origin, no plugins,
+ * no framing, no <base> rewriting. Injected markup cannot run script under it.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface AppDependencies {
   config: NotifyConfig;
   logger: Logger;
@@ -95,6 +112,10 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
       root: resolve(config.CONSOLE_DIR),
       prefix: '/',
       index: 'index.html',
+      setHeaders: (reply) => {
+        reply.header('content-security-policy', CONSOLE_CSP);
+        reply.header('referrer-policy', 'no-referrer');
+      },
     });
     server.get('/alerts/:id', { schema: { hide: true } }, async (request, reply) => {
       const { id } = request.params as { id: string };

@@ -70,8 +70,14 @@ afterAll(async () => {
   if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
 });
 
+/** Whatever the console's pages tried that its Content-Security-Policy refused. */
+const cspViolations: string[] = [];
+
 async function signIn(context: BrowserContext, username: string): Promise<Page> {
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await page.goto(base);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(PASSWORD);
@@ -290,6 +296,31 @@ describe('the case-handler console in Chromium', { timeout: 150_000 }, () => {
     await ludu.getByTestId('connection').getByText('网络已断开，恢复后自动重连').waitFor();
     await context.setOffline(false);
     await ludu.getByTestId('connection').getByText('实时').waitFor({ timeout: 20_000 });
+  });
+
+  it('serves the console under a Content-Security-Policy its own pages never break, and injected markup cannot run script', async () => {
+    const page = await fetch(`${base}/`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    // Everything the tests above did — sign in, live stream, notes, household panel — ran under it.
+    expect(cspViolations).toEqual([]);
+    const ran = await handler.evaluate(async () => {
+      const w = globalThis as unknown as {
+        document: { body: { insertAdjacentHTML(where: string, html: string): void } };
+        injected?: boolean;
+      };
+      w.document.body.insertAdjacentHTML(
+        'beforeend',
+        '<img src="/nowhere.png" onerror="window.injected = true">',
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      return w.injected === true;
+    });
+    expect(ran).toBe(false);
+    await waitFor('the refusal reported', async () => cspViolations.length > 0);
   });
 
   it('forwards only the console’s calls to discovery and identity', async () => {

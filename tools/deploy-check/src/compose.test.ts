@@ -61,7 +61,11 @@ describe('docker-compose files', () => {
       const environment = base.services[name]?.environment ?? {};
       const missing = variables
         .map((variable) => ({ name: variable.name, why: mustBeSetInContainer(variable) }))
-        .filter((entry) => entry.why !== undefined && !(entry.name in environment))
+        // `<NAME>_FILE` sets it from a mounted file (kit's loadConfig), as the generated secrets are.
+        .filter(
+          (entry) =>
+            entry.why !== undefined && !(entry.name in environment) && !(`${entry.name}_FILE` in environment),
+        )
         .map((entry) => `${entry.name} (${entry.why})`);
       expect(missing).toEqual([]);
     },
@@ -84,6 +88,29 @@ describe('docker-compose files', () => {
       const environment = base.services[service.name]?.environment ?? {};
       if ('AUTH_ISSUER' in environment) expect(environment.AUTH_ISSUER, service.name).toBe(issuer);
     }
+  });
+
+  it('publish Postgres, Redis and Kafka’s plaintext listeners on this host’s loopback only', () => {
+    for (const file of [base, threeBrokers])
+      for (const [name, service] of Object.entries(file.services))
+        if (/^(postgres|redis|kafka(-\d+)?)$/.test(name))
+          for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    expect(base.services.postgres?.ports).toEqual(['127.0.0.1:5432:5432']);
+  });
+
+  it('write no secret: services, Postgres and Grafana read generated ones from the secrets volume', () => {
+    for (const file of [base, threeBrokers])
+      for (const [name, service] of Object.entries(file.services))
+        for (const [variable, value] of Object.entries(service.environment ?? {})) {
+          if (!/SECRET|PASSWORD|TOKEN|(^|_)KEY($|_)|DATABASE_URL/.test(variable)) continue;
+          expect(`${name} ${variable}`).toMatch(/_FILE$/);
+          expect(String(value), `${name} ${variable}`).toMatch(/^\/run\/huimin-secrets\/[a-z-]+$/);
+        }
+    expect(base.services.secrets?.command).toEqual([
+      'node',
+      '/opt/huimin/generate-secrets.ts',
+      '/run/huimin-secrets',
+    ]);
   });
 
   it('the variable rule flags container-unsafe defaults and missing required values', () => {

@@ -8,11 +8,13 @@ export interface ConfigVariable {
   name: string;
   required: boolean;
   default?: unknown;
+  /** Declared with libs/kit's `secret()`: required, and strong, in production. */
+  secret?: boolean;
 }
 
 interface SchemaLike {
   type?: unknown;
-  properties?: Record<string, { default?: unknown }>;
+  properties?: Record<string, { default?: unknown; secret?: unknown }>;
   required?: string[];
 }
 
@@ -41,7 +43,12 @@ export async function configVariables(service: ServiceManifest): Promise<ConfigV
     const required = new Set(exported.required ?? []);
     for (const [name, property] of Object.entries(exported.properties)) {
       if (!/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
-      variables.set(name, { name, required: required.has(name), default: property.default });
+      variables.set(name, {
+        name,
+        required: required.has(name),
+        default: property.default,
+        ...(property.secret !== undefined ? { secret: true } : {}),
+      });
     }
   }
   return [...variables.values()];
@@ -53,9 +60,13 @@ export async function configVariables(service: ServiceManifest): Promise<ConfigV
  * which inside a container is the container itself.
  */
 export function mustBeSetInContainer(variable: ConfigVariable): string | undefined {
+  // Images run with NODE_ENV=production, where kit's loadConfig requires every secret.
+  if (variable.secret) return 'a secret, required in production';
   if (variable.default === undefined) return variable.required ? 'required, no default' : undefined;
   // Images run with NODE_ENV=production, where services refuse their public development secrets.
-  if (/SECRET|(^|_)KEY$/.test(variable.name)) return 'a secret whose default is public (dev only)';
+  // An empty list (INGEST_SECRETS_KEY_PREVIOUS outside a rotation) holds no secret at all.
+  const empty = Array.isArray(variable.default) && variable.default.length === 0;
+  if (/SECRET|(^|_)KEY$/.test(variable.name) && !empty) return 'a secret whose default is public (dev only)';
   const text = JSON.stringify(variable.default);
   if (/127\.0\.0\.1|localhost/.test(text)) return `its default ${text} points at the container itself`;
   return undefined;

@@ -6,8 +6,12 @@ import { NotificationRejected } from './verified-payment.ts';
 
 const alipayKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const sandbox = { appId: '2021000000000001', alipayPrivateKey: alipayKeys.privateKey };
-const config = { appId: sandbox.appId, alipayPublicKey: alipayKeys.publicKey };
+const sandbox = {
+  appId: '2021000000000001',
+  sellerId: '2088000000000001',
+  alipayPrivateKey: alipayKeys.privateKey,
+};
+const config = { appId: sandbox.appId, sellerId: sandbox.sellerId, alipayPublicKey: alipayKeys.publicKey };
 const now = new Date('2026-03-04T06:12:30.000Z');
 const payment = {
   outTradeNo: 'PO-20260304-0002',
@@ -89,6 +93,16 @@ describe('an Alipay notification', () => {
 
     const form = alipayNotification(sandbox, payment, { now });
     expect(rejection(() => parseAlipayForm(`${form}&total_amount=0.01`)).reason).toBe('forged');
+  });
+
+  it('does not fit a payment to another seller, signed by Alipay’s own key under our app id', () => {
+    const toAnother = parseAlipayForm(
+      alipayNotification({ ...sandbox, sellerId: '2088999999999999' }, payment, { now }),
+    );
+    expect(rejection(() => verifyAlipayNotification(toAnother, config, now))).toMatchObject({
+      reason: 'mismatch',
+      message: 'the notification is for another seller_id',
+    });
   });
 
   it('does not fit another app, and reports a trade still waiting as unpaid', () => {

@@ -10,6 +10,8 @@ import { NotificationRejected, type VerifiedPayment } from './verified-payment.t
 
 export interface AlipayConfig {
   appId: string;
+  /** The merchant's Alipay partner id (PID, 2088…): the account the money must have gone to. */
+  sellerId: string;
   alipayPublicKey: KeyObject;
 }
 
@@ -50,6 +52,11 @@ export function verifyAlipayNotification(
 
   if (params.get('app_id') !== config.appId) {
     throw new NotificationRejected('mismatch', 'the notification is for another app_id');
+  }
+  // Alipay's notification guide: check seller_id is the merchant's own account, so a payment made
+  // to another merchant under the same app (or a service provider's app) books nothing here.
+  if (params.get('seller_id') !== config.sellerId) {
+    throw new NotificationRejected('mismatch', 'the notification is for another seller_id');
   }
   const outTradeNo = params.get('out_trade_no');
   const tradeNo = params.get('trade_no');

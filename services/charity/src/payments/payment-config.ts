@@ -18,12 +18,15 @@ import type { WechatPayConfig } from './wechat-pay.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
+/** The sandbox merchant's Alipay partner id. */
+const SANDBOX_ALIPAY_SELLER_ID = '2088000000000001';
+
 /** `.data/charity-payment-sandbox.json` at the repository root, beside the dev stack's other state. */
 export const DEFAULT_SANDBOX_FILE = resolve(repositoryRoot, '.data', 'charity-payment-sandbox.json');
 
 interface SandboxFile {
   wechatPay: { mchId: string; appId: string; apiV3Key: string; serial: string; privateKeyPem: string };
-  alipay: { appId: string; privateKeyPem: string };
+  alipay: { appId: string; sellerId?: string; privateKeyPem: string };
 }
 
 export interface PaymentSandbox {
@@ -47,7 +50,7 @@ export function ensurePaymentSandbox(file: string = DEFAULT_SANDBOX_FILE): 'crea
       serial: randomBytes(20).toString('hex').toUpperCase(),
       privateKeyPem: pem(),
     },
-    alipay: { appId: '2021000000000001', privateKeyPem: pem() },
+    alipay: { appId: '2021000000000001', sellerId: SANDBOX_ALIPAY_SELLER_ID, privateKeyPem: pem() },
   };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(sandbox, null, 2)}\n`, { mode: 0o600 });
@@ -58,7 +61,12 @@ export function loadPaymentSandbox(file: string = DEFAULT_SANDBOX_FILE): Payment
   const raw = JSON.parse(readFileSync(file, 'utf8')) as SandboxFile;
   return {
     wechatPay: { ...raw.wechatPay, platformPrivateKey: createPrivateKey(raw.wechatPay.privateKeyPem) },
-    alipay: { appId: raw.alipay.appId, alipayPrivateKey: createPrivateKey(raw.alipay.privateKeyPem) },
+    alipay: {
+      appId: raw.alipay.appId,
+      // Sandboxes made before the seller was checked hold none: they get the sandbox's one.
+      sellerId: raw.alipay.sellerId ?? SANDBOX_ALIPAY_SELLER_ID,
+      alipayPrivateKey: createPrivateKey(raw.alipay.privateKeyPem),
+    },
   };
 }
 
@@ -78,6 +86,7 @@ export function sandboxProviderConfigs(
     },
     alipay: {
       appId: sandbox.alipay.appId,
+      sellerId: sandbox.alipay.sellerId,
       alipayPublicKey: createPublicKey(sandbox.alipay.alipayPrivateKey),
     },
   };
@@ -95,6 +104,7 @@ export function providerConfigsFromEnv(
     WECHATPAY_PLATFORM_KEYS?: string | undefined;
     WECHATPAY_TOLERANCE_SECONDS: number;
     ALIPAY_APP_ID?: string | undefined;
+    ALIPAY_SELLER_ID?: string | undefined;
     ALIPAY_PUBLIC_KEY_FILE?: string | undefined;
   },
   base: string = process.cwd(),
@@ -115,8 +125,11 @@ export function providerConfigsFromEnv(
     };
   }
   if (env.ALIPAY_APP_ID && env.ALIPAY_PUBLIC_KEY_FILE) {
+    if (!env.ALIPAY_SELLER_ID)
+      throw new Error('ALIPAY_SELLER_ID (the merchant’s 2088… partner id) is required with ALIPAY_APP_ID');
     configs.alipay = {
       appId: env.ALIPAY_APP_ID,
+      sellerId: env.ALIPAY_SELLER_ID,
       alipayPublicKey: publicKeyFrom(env.ALIPAY_PUBLIC_KEY_FILE, base),
     };
   }

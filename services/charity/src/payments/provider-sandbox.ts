@@ -99,6 +99,7 @@ export function wechatPayNotification(
 
 export interface AlipaySandbox {
   appId: string;
+  sellerId: string;
   alipayPrivateKey: KeyObject;
 }
 
@@ -113,6 +114,7 @@ export function alipayNotification(
     ['notify_type', 'trade_status_sync'],
     ['notify_id', randomBytes(17).toString('hex')],
     ['app_id', sandbox.appId],
+    ['seller_id', sandbox.sellerId],
     ['charset', 'utf-8'],
     ['version', '1.0'],
     ['trade_no', payment.transactionId],

@@ -48,7 +48,10 @@ function toMessage(a: AlertRow): AlertMessage {
 
 export type AlertGrpcServer = GrpcService;
 
-/** `huimin.discovery.v1.AlertService` for services with a service token, with health and reflection. */
+/**
+ * `huimin.discovery.v1.AlertService` for the services its contract allows (callers.json beside the
+ * proto), with health and reflection.
+ */
 export async function startAlertGrpcServer(deps: {
   db: Queryable;
   verifier: TokenVerifier;
@@ -66,6 +69,7 @@ export async function startAlertGrpcServer(deps: {
     verifier: deps.verifier,
     logger: deps.logger,
     address: deps.address,
+    ...(deps.protoRoot ? { protoRoot: deps.protoRoot } : {}),
     handlers: (unary): AlertServiceHandlers => ({
       GetAlert: unary(async (req: { alertId: string }) => {
         const alert = /^ALR-\d{4}-\d{6,9}$/.test(req.alertId) ? await findAlert(db, req.alertId) : undefined;

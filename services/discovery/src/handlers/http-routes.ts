@@ -13,6 +13,7 @@ import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox
 import { Value } from '@sinclair/typebox/value';
 import type pg from 'pg';
 import { type AlertDesk, dismissReasons, outcomes } from '../alert-desk.ts';
+import { PhotoUnreadable, stripPhotoMetadata } from '../domain/photo-metadata.ts';
 import { priorities } from '../domain/priority.ts';
 import { type RuleSet, RuleSetSchema, ruleSetProblems } from '../domain/rules.ts';
 import { type SlaPolicy, SlaPolicySchema, slaPolicyProblems } from '../domain/sla.ts';
@@ -327,7 +328,8 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
     '/v1/alerts/:id/notes',
     {
       schema: {
-        summary: 'Add a visit note, with up to three photos (JPEG, PNG or WebP, 2 MiB each)',
+        summary:
+          'Add a visit note, with up to three photos (JPEG, PNG or WebP, 2 MiB each; location and other metadata are removed)',
         params: IdParams,
         body: NewNote,
       },
@@ -342,7 +344,17 @@ export function registerHttpRoutes(app: HttpServer, deps: HttpRouteDeps): void {
           throw new AppError('INVALID_ATTACHMENT', `photo ${i + 1} is empty or larger than 2 MiB`);
         if (!PHOTO_MAGIC[a.contentType]?.(bytes))
           throw new AppError('INVALID_ATTACHMENT', `photo ${i + 1} is not a ${a.contentType} image`);
-        return { contentType: a.contentType, bytes };
+        // Where and when it was taken (EXIF GPS, XMP) never reaches the store.
+        try {
+          return { contentType: a.contentType, bytes: stripPhotoMetadata(a.contentType, bytes) };
+        } catch (err: unknown) {
+          if (err instanceof PhotoUnreadable)
+            throw new AppError(
+              'INVALID_ATTACHMENT',
+              `photo ${i + 1} is not a readable ${a.contentType} image`,
+            );
+          throw err;
+        }
       });
       const note = await desk.addNote(idOf(request), userOf(request), { body: body.body, attachments });
       return reply.code(201).send(note);

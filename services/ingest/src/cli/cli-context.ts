@@ -12,6 +12,7 @@ const CliConfig = Type.Object({
   DATABASE_URL: IngestConfig.properties.DATABASE_URL,
   DATABASE_SCHEMA: IngestConfig.properties.DATABASE_SCHEMA,
   INGEST_SECRETS_KEY: IngestConfig.properties.INGEST_SECRETS_KEY,
+  INGEST_SECRETS_KEY_PREVIOUS: IngestConfig.properties.INGEST_SECRETS_KEY_PREVIOUS,
 });
 
 /** What the CLIs share: ingest's schema (migrated, so they work before the service ever ran). */
@@ -34,7 +35,7 @@ export async function openCli(): Promise<{
   const store = createCredentialStore(pool);
   const admin = createCredentialAdmin({
     store,
-    secretBox: createSecretBox(config.INGEST_SECRETS_KEY),
+    secretBox: createSecretBox(config.INGEST_SECRETS_KEY, config.INGEST_SECRETS_KEY_PREVIOUS),
     now: () => new Date(),
   });
   return { pool, store, admin, close: () => pool.end() };

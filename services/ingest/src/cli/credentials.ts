@@ -12,8 +12,10 @@ const usage = `Usage: credentials <command>
   revoke <key id>                             stop a key at once
   signing <department> on|off                 require HMAC-signed requests from a department
   departments                                 the departments and the event types each may send
+  reseal                                      re-seal every signing secret under INGEST_SECRETS_KEY
+                                              (rotation: the old key in INGEST_SECRETS_KEY_PREVIOUS)
 Departments: ${departmentCodes.join(', ')}
-Env: DATABASE_URL, DATABASE_SCHEMA (default ingest), INGEST_SECRETS_KEY.`;
+Env: DATABASE_URL, DATABASE_SCHEMA (default ingest), INGEST_SECRETS_KEY, INGEST_SECRETS_KEY_PREVIOUS.`;
 
 // `pnpm run credentials -- list` forwards the `--` too.
 const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -119,6 +121,18 @@ try {
       if (!keyId) fail('revoke needs a key id');
       await cli.admin.revoke(keyId);
       process.stdout.write(`revoked ${keyId}; every replica refuses it within CREDENTIAL_REFRESH_MS\n`);
+      break;
+    }
+    case 'reseal': {
+      const { resealed, alreadyCurrent } = await cli.admin.reseal();
+      process.stdout.write(
+        [
+          `re-sealed:       ${resealed}`,
+          `already current: ${alreadyCurrent}`,
+          'Every signing secret is now sealed under INGEST_SECRETS_KEY; INGEST_SECRETS_KEY_PREVIOUS can be removed.',
+          '',
+        ].join('\n'),
+      );
       break;
     }
     case 'signing': {

@@ -1,3 +1,4 @@
+import { withTransaction } from '@huimin/pg';
 import type pg from 'pg';
 import type { DepartmentCode } from '../domain/departments.ts';
 
@@ -88,6 +89,32 @@ export function createCredentialStore(pool: pg.Pool) {
         ],
       );
       return result.rowCount === 1 ? 'created' : 'exists';
+    },
+
+    /**
+     * Rewrites sealed signing secrets in one transaction, every row locked: `reseal` returns the
+     * new sealed text, or undefined to leave a row; if it throws, nothing changes. Returns how many
+     * rows were rewritten.
+     */
+    async resealSigningSecrets(
+      reseal: (keyId: string, sealed: string) => string | undefined,
+    ): Promise<number> {
+      return withTransaction(pool, async (client) => {
+        const { rows } = await client.query<{ key_id: string; signing_secret_sealed: string }>(
+          'select key_id, signing_secret_sealed from credentials order by key_id for update',
+        );
+        let rewritten = 0;
+        for (const row of rows) {
+          const next = reseal(row.key_id, row.signing_secret_sealed);
+          if (next === undefined) continue;
+          await client.query('update credentials set signing_secret_sealed = $2 where key_id = $1', [
+            row.key_id,
+            next,
+          ]);
+          rewritten += 1;
+        }
+        return rewritten;
+      });
     },
 
     /** Un-revokes and un-expires a key (dev seeding re-arms its fixed demo keys). */

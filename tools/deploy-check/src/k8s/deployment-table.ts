@@ -1,3 +1,12 @@
+/**
+ * A path reachable from outside through the ingress: a prefix (`/v1/orders` and `/v1/orders/…`,
+ * whole path segments) or, with `exact`, that path alone.
+ */
+export interface PublicPath {
+  path: string;
+  exact?: boolean;
+}
+
 /** How one service is deployed: the facts the Kubernetes manifests are rendered from. */
 export interface DeployedService {
   name: string;
@@ -9,15 +18,21 @@ export interface DeployedService {
   maxReplicas: number;
   /** Consumer groups and the topics whose lag scales the service (KEDA). */
   lag?: { group: string; topic: string; lagThreshold: number }[];
-  /** Path prefixes reachable from outside the cluster, through the ingress controller. */
-  publicPaths?: string[];
+  /**
+   * Paths reachable from outside the cluster, through the ingress controller: what people and
+   * departments use, never a service's /metrics, /livez, /readyz or /docs.
+   */
+  publicPaths?: PublicPath[];
   /** Other Huimin services that call it (HTTP or gRPC). Identity is called by every service. */
   calledBy: string[] | 'all';
   resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
   /** Plain settings of the service (not secrets), env name → value. */
   env?: Record<string, string>;
-  /** Secrets the service reads, by reference: env name → [Secret name, key]. */
-  secrets?: Record<string, [string, string]>;
+  /**
+   * Secrets the service reads, by reference: env name → [Secret name, key], or [Secret name, key,
+   * 'optional'] for a key the Secret holds only at times (the previous key during a rotation).
+   */
+  secrets?: Record<string, [string, string] | [string, string, 'optional']>;
 }
 
 const small = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '384Mi' };
@@ -35,10 +50,14 @@ export const deployedServices: DeployedService[] = [
     scaling: 'cpu',
     minReplicas: 2,
     maxReplicas: 10,
-    publicPaths: ['/v1/events'],
+    // Departments post events and read the receipts of what they posted.
+    publicPaths: [{ path: '/v1/events' }, { path: '/v1/receipts' }],
     calledBy: [],
     resources: medium,
-    secrets: { INGEST_SECRETS_KEY: ['ingest-secrets', 'INGEST_SECRETS_KEY'] },
+    secrets: {
+      INGEST_SECRETS_KEY: ['ingest-secrets', 'INGEST_SECRETS_KEY'],
+      INGEST_SECRETS_KEY_PREVIOUS: ['ingest-secrets', 'INGEST_SECRETS_KEY_PREVIOUS', 'optional'],
+    },
   },
   {
     name: 'eligibility',
@@ -83,7 +102,17 @@ export const deployedServices: DeployedService[] = [
     minReplicas: 2,
     maxReplicas: 6,
     lag: [{ group: 'notify', topic: 'huimin.discovery.alert', lagThreshold: 100 }],
-    publicPaths: ['/'],
+    // The console (its page and built assets), the gateway it calls, its live streams, and the
+    // alert links robot messages carry.
+    publicPaths: [
+      { path: '/', exact: true },
+      { path: '/assets' },
+      { path: '/api/discovery' },
+      { path: '/api/identity' },
+      { path: '/v1/stream', exact: true },
+      { path: '/v1/ws', exact: true },
+      { path: '/alerts' },
+    ],
     calledBy: [],
     // Behind the ingress controller, which appends the client it sees to X-Forwarded-For: the
     // console gateway hands that client (and nothing the browser wrote) on to identity.
@@ -97,7 +126,7 @@ export const deployedServices: DeployedService[] = [
     scaling: 'cpu',
     minReplicas: 2,
     maxReplicas: 8,
-    publicPaths: ['/v1/orders', '/v1/providers', '/v1/elders'],
+    publicPaths: [{ path: '/v1/orders' }, { path: '/v1/providers' }, { path: '/v1/elders' }],
     calledBy: ['notify', 'discovery'],
     resources: small,
   },
@@ -107,7 +136,7 @@ export const deployedServices: DeployedService[] = [
     scaling: 'cpu',
     minReplicas: 2,
     maxReplicas: 6,
-    publicPaths: ['/public'],
+    publicPaths: [{ path: '/public' }],
     calledBy: ['notify'],
     // Behind the ingress: the per-address limit on payment orders counts the client it names.
     env: { TRUSTED_PROXY_HOPS: '1' },
@@ -126,6 +155,7 @@ export const deployedServices: DeployedService[] = [
     calledBy: 'all',
     // Console logins arrive through notify's gateway, which sets X-Forwarded-For to the client.
     env: { TRUSTED_PROXY_HOPS: '1' },
+    secrets: { SIGNING_KEY_SECRET: ['identity-secrets', 'SIGNING_KEY_SECRET'] },
     // scrypt at log2 N = 15 costs 32 MiB per hash in flight.
     resources: { cpu: '250m', memory: '384Mi', cpuLimit: '2', memoryLimit: '768Mi' },
   },

@@ -161,6 +161,60 @@ describe('Kubernetes manifests', () => {
       }
   });
 
+  it('the public ingress routes the console, its gateway and the departments’ paths, never /metrics, /readyz or /docs', () => {
+    const paths = (named(rendered.prod, 'Ingress', 'huimin-public') as Json).spec.rules[0].http
+      .paths as Json[];
+    // Kubernetes' rules: Exact is that path alone; Prefix matches whole path segments.
+    const routed = (url: string): string | undefined => {
+      const exact = paths.find((p) => p.pathType === 'Exact' && p.path === url);
+      if (exact) return exact.backend.service.name;
+      const prefixes = paths
+        .filter((p) => p.pathType === 'Prefix')
+        .filter((p) => p.path === '/' || url === p.path || url.startsWith(`${p.path.replace(/\/$/, '')}/`))
+        .sort((a, b) => b.path.length - a.path.length);
+      return prefixes[0]?.backend.service.name;
+    };
+    for (const internal of [
+      '/metrics',
+      '/readyz',
+      '/livez',
+      '/docs',
+      '/docs/json',
+      '/docs/static/index.html',
+    ])
+      expect([internal, routed(internal)]).toEqual([internal, undefined]);
+    expect(
+      Object.fromEntries(
+        [
+          '/',
+          '/assets/index-3f2a.js',
+          '/api/discovery/v1/alerts',
+          '/api/identity/v1/auth/login',
+          '/v1/stream',
+          '/v1/ws',
+          '/alerts/ALR-2026-000001',
+          '/v1/events/huimin.feed.medical-expense.recorded.v1',
+          '/v1/receipts/R-1',
+          '/v1/orders/EO-1/check-in',
+          '/public/disclosure',
+        ].map((url) => [url, routed(url)]),
+      ),
+    ).toEqual({
+      '/': 'notify',
+      '/assets/index-3f2a.js': 'notify',
+      '/api/discovery/v1/alerts': 'notify',
+      '/api/identity/v1/auth/login': 'notify',
+      '/v1/stream': 'notify',
+      '/v1/ws': 'notify',
+      '/alerts/ALR-2026-000001': 'notify',
+      '/v1/events/huimin.feed.medical-expense.recorded.v1': 'ingest',
+      '/v1/receipts/R-1': 'ingest',
+      '/v1/orders/EO-1/check-in': 'eldercare',
+      '/public/disclosure': 'charity',
+    });
+    expect(paths.every((p) => p.path !== '/' || p.pathType === 'Exact')).toBe(true);
+  });
+
   it('secrets are referenced, never written into the manifests', () => {
     for (const resources of Object.values(rendered)) {
       expect(ofKind(resources, 'Secret')).toEqual([]);

@@ -33,8 +33,11 @@ export const clusterEndpoints = {
   monitoringNamespace: 'monitoring',
 };
 
-function secretEnv(name: string, secret: string, key: string) {
-  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+function secretEnv(name: string, secret: string, key: string, optional?: 'optional') {
+  return {
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key, ...(optional ? { optional: true } : {}) } },
+  };
 }
 
 function deployment(service: DeployedService): Manifest {
@@ -93,8 +96,8 @@ function deployment(service: DeployedService): Manifest {
                 ...Object.entries(service.env ?? {}).map(([name, value]) => ({ name, value })),
                 secretEnv('DATABASE_URL', `${service.name}-postgres`, 'url'),
                 secretEnv('REDIS_URL', 'huimin-redis', 'url'),
-                ...Object.entries(service.secrets ?? {}).map(([env, [secret, key]]) =>
-                  secretEnv(env, secret, key),
+                ...Object.entries(service.secrets ?? {}).map(([env, [secret, key, optional]]) =>
+                  secretEnv(env, secret, key, optional),
                 ),
               ],
               resources: {
@@ -321,9 +324,9 @@ function topicsJob(): Manifest {
 function publicIngress(services: readonly DeployedService[]): Manifest {
   const paths = services.flatMap((svc) =>
     (svc.publicPaths ?? []).map(
-      (path): IHTTPIngressPath => ({
+      ({ path, exact }): IHTTPIngressPath => ({
         path,
-        pathType: 'Prefix',
+        pathType: exact ? 'Exact' : 'Prefix',
         backend: { service: { name: svc.name, port: { name: 'http' } } },
       }),
     ),
