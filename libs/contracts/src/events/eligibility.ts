@@ -31,6 +31,19 @@ const ProgrammeOutcome = closedObject({
     maxItems: 20,
     description: 'the criteria that decided it, as codes (INCOME_BELOW_STANDARD, ASSETS_OVER_LIMIT, …)',
   }),
+  status: Type.Optional(
+    stringEnum(['eligible', 'ineligible', 'needs_review'], {
+      description:
+        'needs_review: a fact has not arrived (never eligible for want of data); eligible is `eligible`',
+    }),
+  ),
+  missing: Type.Optional(
+    Type.Array(stringEnum(['income', 'assets']), {
+      maxItems: 2,
+      uniqueItems: true,
+      description: 'for needs_review: the facts that have not arrived',
+    }),
+  ),
 });
 
 export const EligibilityDecided = defineEvent({
