@@ -233,6 +233,10 @@ describe('tekun: income below the standard; one person is not paid twice', () =>
           .length === 0,
       'enrolled in tekun: no gap left, and no dibao one',
     );
+    // What the household receives travels with its gaps, for discovery's cross-checks.
+    expect(
+      (await onTopic<EnrolmentGapsChanged>(EnrolmentGapsChanged.type, h.householdId)).at(-1)?.receiving,
+    ).toEqual(['tekun-dispersed']);
   });
 
   it('a pension at the dibao standard is a means of living: no tekun', async () => {

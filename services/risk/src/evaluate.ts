@@ -137,6 +137,9 @@ export async function reassessMany(
                 perCapitaMonthlyIncomeBeforeFen: assessment.perCapitaMonthlyIncomeBeforeFen,
                 perCapitaMonthlyIncomeAfterFen: assessment.perCapitaMonthlyIncomeAfterFen ?? 0,
               }),
+          ...(change.level === 'severe' && assessment.severeCause
+            ? { severeCause: assessment.severeCause }
+            : {}),
           ...(assessment.outOfPocketCapacityShareBp === undefined
             ? {}
             : { outOfPocketCapacityShareBp: assessment.outOfPocketCapacityShareBp }),

@@ -117,6 +117,14 @@ export const EnrolmentGapsChanged = defineEvent({
       maxItems: 10,
       description: 'every gap the household has now; empty when screening and enrolment agree again',
     }),
+    receiving: Type.Optional(
+      Type.Array(AssistanceProgramme, {
+        maxItems: 10,
+        uniqueItems: true,
+        description:
+          'the programmes the assistance system pays the household now (its enrolments in force); the event also goes out when only these change',
+      }),
+    ),
     detectedAt: Instant,
   }),
   description:
@@ -135,6 +143,7 @@ export const EnrolmentGapsChanged = defineEvent({
         decidedMonthlyFen: 0,
       },
     ],
+    receiving: ['disability-nursing'],
     detectedAt: '2025-03-01T00:00:03.201Z',
   },
 });
