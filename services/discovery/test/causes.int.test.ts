@@ -323,6 +323,15 @@ describe('disability certificates', () => {
     expect(await alertsOf(hh)).toEqual([]);
   });
 
+  it('the nursing-subsidy enrolment arriving after the certificate closes its alert', async () => {
+    const { hh, person } = await household();
+    await h.handled(await h.publish(DisabilityCertified, certificate(person, 3, 'intellectual')));
+    expect((await alertsOf(hh)).map((a) => a.status)).toEqual(['open']);
+    await h.publish(EnrolmentGapsChanged, gaps(hh, [], ['disability-nursing']));
+    const [closed] = await until(hh, 'the alert closes', (a) => a[0]?.status === 'resolved');
+    expect(closed?.outcome).toBe('cause-withdrawn');
+  });
+
   it('a retracted certificate closes the alert it opened', async () => {
     const { hh, person } = await household();
     await h.handled(await h.publish(DisabilityCertified, certificate(person, 2, 'visual')));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   AssistanceEnrolmentChanged,
+  DisabilityCertified,
   EligibilityDecided,
   EnrolmentGapsChanged,
   HouseholdAssetsReported,
@@ -245,6 +246,70 @@ describe('tekun: income below the standard; one person is not paid twice', () =>
     await publisher.publish(HouseholdAssetsReported, assets(h.householdId), { source: '/test' });
     await income(h, 104_500);
     await waitUntil(async () => (await summaryOf(h.householdId))?.tekun === 'ineligible:0', 'no tekun');
+  });
+});
+
+describe('facts that arrive before their household', () => {
+  it('income, assets, a certificate and an enrolment first, the household last: all applied when it arrives', async () => {
+    // A 70-year-old alone, grade 3 intellectual disability, on a 500-yuan pension, already enrolled in tekun.
+    const h = householdOf('H-BEFORE', ['1956-02-02']);
+    const person = h.members[0]?.residentId ?? '';
+    await income(h, 50_000);
+    await publisher.publish(HouseholdAssetsReported, assets(h.householdId), { source: '/test' });
+    await publisher.publish(
+      DisabilityCertified,
+      {
+        ...DisabilityCertified.example,
+        residentId: person,
+        grade: 3,
+        category: 'intellectual',
+        certificateNo: `${person}53`,
+        businessDate: '2025-01-10',
+        validUntil: undefined,
+      },
+      { source: '/test' },
+    );
+    await publisher.publish(
+      AssistanceEnrolmentChanged,
+      {
+        enrolmentId: 'TK-BEFORE',
+        householdId: h.householdId,
+        businessDate: '2025-02-01',
+        programme: 'tekun-dispersed',
+        change: 'enrolled',
+        monthlyAmountFen: 146_300,
+      },
+      { source: '/test' },
+    );
+    // Nothing decided without the household.
+    await waitUntil(async () => {
+      const { rows } = await env.pool.query(
+        `select (select count(*) from member_incomes where resident_id = $1)
+              + (select count(*) from household_assets where household_id = $2)
+              + (select count(*) from disability_certifications where resident_id = $1)
+              + (select count(*) from enrolment_changes where household_id = $2) as n`,
+        [person, h.householdId],
+      );
+      return Number(rows[0]?.n) === 4;
+    }, 'the four facts are kept');
+    expect(await summaryOf(h.householdId)).toBeUndefined();
+    await publisher.publish(HouseholdRegistered, h, { source: '/test' });
+    await waitUntil(
+      async () => (await summaryOf(h.householdId))?.tekun === 'eligible:146300',
+      'tekun decided from the income, assets and enrolment that came first',
+    );
+    expect((await summaryOf(h.householdId))?.['disability-nursing']).toBe('eligible:10000');
+    await waitUntil(
+      async () => (await onTopic(EnrolmentGapsChanged.type, h.householdId)).length >= 1,
+      'the gaps are published',
+    );
+    // Enrolled in tekun already: the only gap is the nursing subsidy.
+    expect(
+      (await onTopic<EnrolmentGapsChanged>(EnrolmentGapsChanged.type, h.householdId)).at(-1),
+    ).toMatchObject({
+      gaps: [{ programme: 'disability-nursing', kind: 'eligible-not-receiving' }],
+      receiving: ['tekun-dispersed'],
+    });
   });
 });
 

@@ -190,6 +190,8 @@ export const disabilityRetractedSummary = (businessDate: string): string =>
 
 export const dataArrivedSummary = '缺失的数据已报送，救助资格已可判定';
 
+export const nursingPaidSummary = '救助系统显示该户已享受重度残疾人护理补贴';
+
 export const assistedNowSummary = '救助系统显示该户已享受低保或特困供养，转为跟进医疗救助';
 
 const missingName: Record<string, string> = { income: '家庭收入申报', assets: '家庭财产申报' };

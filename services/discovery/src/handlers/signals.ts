@@ -27,6 +27,7 @@ import {
   gapReason,
   NEEDS_REVIEW_CAUSE,
   needsReviewReason,
+  nursingPaidSummary,
   riskCause,
   riskClearedSummary,
   riskReasons,
@@ -132,6 +133,15 @@ export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHa
         await saveReceiving(ctx.client, p.householdId, p.receiving, p.asOfDate, options.now());
         // A severe flag that came before the enrolment said "not assisted": the enrolment, arriving
         // second, takes that reason back (the alert keeps its medical reasons and its priority).
+        // A severe certificate that came before the nursing-subsidy enrolment: the subsidy it
+        // pointed to is paid now, so the certificate's reason is withdrawn.
+        if (p.receiving.includes('disability-nursing'))
+          await withdraw(ctx.client, {
+            subjectKey: p.householdId,
+            withdrawn: (cause) => cause.startsWith('disability:'),
+            summary: () => nursingPaidSummary,
+            sourceEventId: ctx.envelope.id,
+          });
         if (p.receiving.some((programme) => BELOW_LINE_ASSISTANCE.includes(programme)))
           await withdraw(ctx.client, {
             subjectKey: p.householdId,
