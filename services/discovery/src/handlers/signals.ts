@@ -131,8 +131,6 @@ export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHa
     on(EnrolmentGapsChanged, async (p, ctx) => {
       if (p.receiving) {
         await saveReceiving(ctx.client, p.householdId, p.receiving, p.asOfDate, options.now());
-        // A severe flag that came before the enrolment said "not assisted": the enrolment, arriving
-        // second, takes that reason back (the alert keeps its medical reasons and its priority).
         // A severe certificate that came before the nursing-subsidy enrolment: the subsidy it
         // pointed to is paid now, so the certificate's reason is withdrawn.
         if (p.receiving.includes('disability-nursing'))
@@ -142,6 +140,8 @@ export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHa
             summary: () => nursingPaidSummary,
             sourceEventId: ctx.envelope.id,
           });
+        // A severe flag that came before the enrolment said "not assisted": the enrolment, arriving
+        // second, takes that reason back (the alert keeps its medical reasons and its priority).
         if (p.receiving.some((programme) => BELOW_LINE_ASSISTANCE.includes(programme)))
           await withdraw(ctx.client, {
             subjectKey: p.householdId,
