@@ -146,6 +146,18 @@ describe('an alert whose cause goes away', () => {
     expect((await alertsOf(hh)).map((a) => a.status)).toEqual(['resolved', 'open']);
   });
 
+  it('a cleared 大病 flag closes the 大病 alert and leaves the medical-hardship one alone', async () => {
+    const hh = newHousehold();
+    await h.handled(await h.publish(RiskFlagged, riskFlag(hh, 'watch')));
+    await h.handled(await h.publish(RiskFlagged, riskFlag(hh, 'major-illness')));
+    expect((await alertsOf(hh)).map((a) => a.type).sort()).toEqual(['major-illness', 'medical-hardship']);
+    await h.publish(RiskCleared, { ...cleared(hh), level: 'major-illness' });
+    const after = await until(hh, 'the 大病 alert closes', (a) =>
+      a.some((x) => x.type === 'major-illness' && x.status === 'resolved'),
+    );
+    expect(after.find((a) => a.type === 'medical-hardship')).toMatchObject({ status: 'open' });
+  });
+
   it('an acknowledged alert stays open and says what changed, in its history and on the alert stream', async () => {
     const hh = newHousehold();
     await h.handled(await h.publish(RiskFlagged, riskFlag(hh, 'catastrophic')));
