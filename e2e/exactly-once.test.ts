@@ -9,6 +9,8 @@
 // every service twice.
 
 import {
+  type AssistanceEnrolmentChanged,
+  type AssistanceEnrolmentRetracted,
   eligibilityPolicyStream,
   type HouseholdRegistered,
   type MedicalExpenseRecorded,
@@ -206,6 +208,12 @@ describe('the whole platform under faults', () => {
         .filter((e) => e.type === 'huimin.feed.member-income.reported.v1')
         .map((e) => e.payload as MemberIncomeReported),
       claims: claims.map((e) => e.payload as MedicalExpenseRecorded),
+      enrolments: facts
+        .filter((e) => e.type === 'huimin.feed.assistance-enrolment.changed.v1')
+        .map((e) => e.payload as AssistanceEnrolmentChanged),
+      enrolmentRetractions: facts
+        .filter((e) => e.type === 'huimin.feed.assistance-enrolment.retracted.v1')
+        .map((e) => e.payload as AssistanceEnrolmentRetracted),
       policy: policyOn(policies, today),
       today,
     });

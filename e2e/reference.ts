@@ -4,8 +4,11 @@
 // exist at the end, with which priority. It holds for inputs whose out-of-pocket only grows (no
 // corrections or reversals, incomes known before the claims), where the highest level a household
 // reaches is the level of its final state, whatever order the platform processed the claims in.
+// Enrolments are known before the claims too (the test loads every fact first).
 
 import type {
+  AssistanceEnrolmentChanged,
+  AssistanceEnrolmentRetracted,
   HouseholdRegistered,
   MedicalExpenseRecorded,
   MemberIncomeReported,
@@ -36,14 +39,45 @@ export function policyOn(policies: readonly PolicyVersionPublished[], day: strin
   return inForce;
 }
 
+/**
+ * The programmes each household receives on `today`, from the assistance system's enrolment feed:
+ * per enrolment, its latest change by business date on or before today that was not retracted;
+ * an exit ends it.
+ */
+export function receivingOn(
+  changes: readonly AssistanceEnrolmentChanged[],
+  retractions: readonly AssistanceEnrolmentRetracted[],
+  today: string,
+): Map<string, Set<string>> {
+  const withdrawn = new Set(retractions.map((r) => `${r.enrolmentId}|${r.businessDate}`));
+  const latest = new Map<string, AssistanceEnrolmentChanged>();
+  for (const c of changes) {
+    if (c.businessDate > today || withdrawn.has(`${c.enrolmentId}|${c.businessDate}`)) continue;
+    const seen = latest.get(c.enrolmentId);
+    if (!seen || seen.businessDate <= c.businessDate) latest.set(c.enrolmentId, c);
+  }
+  const receiving = new Map<string, Set<string>>();
+  for (const c of latest.values()) {
+    if (c.change === 'exited') continue;
+    const set = receiving.get(c.householdId) ?? new Set<string>();
+    set.add(c.programme);
+    receiving.set(c.householdId, set);
+  }
+  return receiving;
+}
+
 export function expectedAlerts(input: {
   households: readonly HouseholdRegistered[];
   incomes: readonly MemberIncomeReported[];
   claims: readonly MedicalExpenseRecorded[];
+  /** The assistance system's enrolment feed (who receives dibao or tekun). */
+  enrolments?: readonly AssistanceEnrolmentChanged[];
+  enrolmentRetractions?: readonly AssistanceEnrolmentRetracted[];
   policy: PolicyVersionPublished;
   /** Asia/Shanghai calendar date the platform evaluates on. */
   today: string;
 }): ExpectedAlert[] {
+  const receiving = receivingOn(input.enrolments ?? [], input.enrolmentRetractions ?? [], input.today);
   const { policy, today } = input;
   const start = yearBefore(today);
   const householdOf = new Map<string, string>();
@@ -93,7 +127,20 @@ export function expectedAlerts(input: {
       capacity <= 0n ||
       spent * 10_000n >= capacity * BigInt(policy.riskCapacityToPayRatioBp);
     const watch = spent * 10_000n > income * BigInt(policy.riskWatchRatioBp);
-    const priority = severe ? 'P1' : catastrophic ? 'P2' : watch ? 'P3' : undefined;
+    // Severe splits in two (discovery's README): pushed below the line by the care (因病致贫, P1),
+    // or under the line before any care — then P2 when the household already receives dibao or
+    // tekun (a medical-assistance follow-up), P1 when it receives neither (the eligibility gap).
+    const alreadyBelow = income < subsistence;
+    const assisted = ['dibao', 'tekun-dispersed', 'tekun-centralised'].some((p) => receiving.get(id)?.has(p));
+    const priority = severe
+      ? alreadyBelow && assisted
+        ? 'P2'
+        : 'P1'
+      : catastrophic
+        ? 'P2'
+        : watch
+          ? 'P3'
+          : undefined;
     if (priority) expected.push({ householdId: id, type: 'medical-hardship', priority });
   }
   return expected;

@@ -105,6 +105,7 @@ for (let start = 0; start < HOUSEHOLDS; start += 5_000) {
         })),
         assets: { financialAssetsFen: assetsFen, hasNonEssentialVehicle: false, propertyCount: 1 },
         rigidSpendingFen: (h % 11) * 1_000_000,
+        incomeKnown: true,
       });
   }
   await pool.query(

@@ -19,6 +19,7 @@ export {
 export { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
 export {
   AlertAssigned,
+  AlertCauseWithdrawn,
   AlertClosed,
   AlertDismissed,
   AlertEvidenceAdded,

@@ -4,6 +4,7 @@ import type { TopicDefinition } from './define-topic.ts';
 import { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './events/alert.ts';
 import {
   AlertAssigned,
+  AlertCauseWithdrawn,
   AlertClosed,
   AlertDismissed,
   AlertEvidenceAdded,
@@ -122,6 +123,7 @@ const declared = [
   AlertNoteAdded,
   AlertSlaBreached,
   AlertClosed,
+  AlertCauseWithdrawn,
   AlertDismissed,
   CheckOnMissed,
   OrderCreated,

@@ -24,6 +24,7 @@ import type { Reason } from './domain/reasons.ts';
 import { decide, defaultRuleSet, type RuleSet, type SignalCode, titleOf } from './domain/rules.ts';
 import { deadlinesFor, defaultSlaPolicy, type SlaPolicy } from './domain/sla.ts';
 import { type Roster, type RosterSource, RosterUnavailable } from './roster.ts';
+import { appendRulesForNewSignals } from './rules-upgrade.ts';
 import {
   type AlertRow,
   addHistory,
@@ -333,7 +334,8 @@ export function createAlertDesk(options: AlertDeskOptions) {
     const previous = live.priority;
     const next = higher(previous, priority);
     // The same fact said again (a re-sent decision listing a gap already on the alert) is not news.
-    const known = new Set(live.reasons.map((x) => `${x.code}|${x.summary}`));
+    // A withdrawn reason said again is news: its cause is back.
+    const known = new Set(live.reasons.filter((x) => !x.withdrawnAt).map((x) => `${x.code}|${x.summary}`));
     reasons = reasons.filter((x) => !known.has(`${x.code}|${x.summary}`));
     if (reasons.length === 0 && next === previous) return;
     live.reasons = [...live.reasons, ...reasons].slice(-200);
@@ -575,6 +577,7 @@ export function createAlertDesk(options: AlertDeskOptions) {
     async seed(): Promise<void> {
       await seedPolicy(pool, 'rules', defaultRuleSet, now());
       await seedPolicy(pool, 'sla', defaultSlaPolicy, now());
+      await appendRulesForNewSignals(pool, now());
       loadedAt = 0;
     },
     /** Forget cached policies (after an admin changed them). */

@@ -1,13 +1,16 @@
 import type { TokenVerifier } from '@huimin/auth';
 import { createHttpServer, type HttpServer, type Logger } from '@huimin/kit';
+import type { JobHandler } from '@huimin/pg';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { type AlertDesk, createAlertDesk } from './alert-desk.ts';
+import { DEFAULT_DATA_MISSING_GRACE_MS, dataMissingJob, JOB_DATA_MISSING } from './data-missing.ts';
 import { discoveryErrors } from './errors.ts';
 import type { HouseholdSources } from './handlers/household-view.ts';
 import { registerHttpRoutes } from './handlers/http-routes.ts';
 import { signalHandlers } from './handlers/signals.ts';
 import type { RosterSource } from './roster.ts';
+import { createWithdrawals } from './withdraw.ts';
 
 export interface AppDependencies {
   logger: Logger;
@@ -19,6 +22,8 @@ export interface AppDependencies {
   household: HouseholdSources;
   now?: () => Date;
   dismissSuppressDays?: number;
+  /** How long a fact may be missing before a household becomes a "data missing" signal. */
+  dataMissingGraceMs?: number;
 }
 
 export interface DiscoveryApp {
@@ -26,6 +31,8 @@ export interface DiscoveryApp {
   desk: AlertDesk;
   /** The consumer handlers (signals in, alerts out). */
   handlers: ReturnType<typeof signalHandlers>;
+  /** The scheduled jobs (SLA clocks, routing retries, missing data after its grace). */
+  jobs: Record<string, JobHandler>;
   close(): Promise<void>;
 }
 
@@ -53,5 +60,11 @@ export async function createApp(deps: AppDependencies): Promise<DiscoveryApp> {
     await pool.query('select 1');
   });
   registerHttpRoutes(server, { pool, verifier: deps.verifier, desk, now, household: deps.household });
-  return { server, desk, handlers: signalHandlers(desk), close: () => server.close() };
+  const handlers = signalHandlers(desk, {
+    withdraw: createWithdrawals({ now }),
+    dataMissingGraceMs: deps.dataMissingGraceMs ?? DEFAULT_DATA_MISSING_GRACE_MS,
+    now,
+  });
+  const jobs = { ...desk.jobs, [JOB_DATA_MISSING]: dataMissingJob(desk) };
+  return { server, desk, handlers, jobs, close: () => server.close() };
 }

@@ -35,6 +35,13 @@ export const DiscoveryConfig = Type.Object({
     description:
       'after a dismissal, no new alert of that type for the household for this long, unless the priority rises',
   }),
+  DATA_MISSING_GRACE_HOURS: Type.Integer({
+    minimum: 0,
+    maximum: 24 * 90,
+    default: 72,
+    description:
+      'a household eligibility cannot decide for want of income or assets becomes a "data missing" signal after this long',
+  }),
   ELIGIBILITY_URL: url('eligibility’s HTTP API, for the household view', 'http://127.0.0.1:8081'),
   RISK_URL: url('risk’s HTTP API, for the household view', 'http://127.0.0.1:8082'),
   ELDERCARE_URL: url('eldercare’s HTTP API, for the household view', 'http://127.0.0.1:8085'),

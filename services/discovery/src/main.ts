@@ -80,6 +80,7 @@ await runService(async () => {
       eldercareUrl: config.ELDERCARE_URL,
       charityUrl: config.CHARITY_URL,
     },
+    dataMissingGraceMs: config.DATA_MISSING_GRACE_HOURS * 3_600_000,
   });
 
   const runner = createConsumerRunner({
@@ -98,7 +99,7 @@ await runService(async () => {
     const scheduler = createScheduler({
       pool,
       owner: `discovery-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      handlers: app.desk.jobs,
+      handlers: app.jobs,
       now,
       logger,
     });

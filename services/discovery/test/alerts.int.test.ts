@@ -69,7 +69,7 @@ describe('signals become alerts', () => {
     expect(alert.reasons.map((r: { summary: string }) => r.summary)).toEqual([
       '近12个月自付医疗费用 19,000 元，占家庭年收入 45.1%，超过 25% 标准',
       '近12个月自付医疗费用 19,000 元，占家庭支付能力 422.2%，达到 40% 标准',
-      '扣除医疗自付后人均月收入 642.22 元，低于低保标准 1,045 元',
+      '扣除医疗自付后人均月收入 642.22 元，低于低保标准 1,045 元（自付前 1,170 元，因病跌破低保线）',
     ]);
     const records = await readRecords(h.env.kafka, discoveryAlertStream.name, {
       count: 1,
@@ -196,7 +196,7 @@ describe('signals become alerts', () => {
     void reg;
     const [alert] = await alertsOf(hh);
     expect(alert).toMatchObject({ type: 'severe-disability', priority: 'P2' });
-    expect(alert.reasons[0].summary).toBe('家庭成员新认定一级残疾（2026-11-20），可能符合残疾人两项补贴');
+    expect(alert.reasons[0].summary).toBe('家庭成员新认定一级肢体残疾（2026-11-20），可能符合残疾人两项补贴');
   });
 
   it('turns enrolment gaps and repeated missed check-ons into their alerts', async () => {

@@ -132,7 +132,7 @@ export async function startHarness(name: string, options: { consume?: boolean } 
     const scheduler = createScheduler({
       pool: env.pool,
       owner: 'test',
-      handlers: app.desk.jobs,
+      handlers: app.jobs,
       now,
       logger: env.logger,
     });

@@ -13,7 +13,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { Decision } from './domain/decide.ts';
-import type { Policy } from './domain/policy.ts';
+import { type Policy, programmeRules } from './domain/policy.ts';
 import { publishPolicy } from './redecide.ts';
 import { loadPolicies } from './store/facts.ts';
 
@@ -38,6 +38,21 @@ const NewPolicy = Type.Object(
     riskCatastrophicRatioBp: Bp,
     riskCapacityToPayRatioBp: Bp,
     majorIllnessClaimFen: Fen,
+    // Programme rules: a version that leaves them out keeps the previous version's, sources included.
+    tekunIncomeLimitBpOfDibao: Type.Optional(Bp),
+    tekunExcludedFromDibao: Type.Optional(Type.Boolean()),
+    sources: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            parameter: Type.String({ minLength: 1, maxLength: 64 }),
+            source: Type.String({ minLength: 1, maxLength: 400 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 40 },
+      ),
+    ),
     assumed: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20, uniqueItems: true }),
   },
   { additionalProperties: false },
@@ -76,9 +91,23 @@ export async function createApp(deps: {
       preHandler: [auth, requireRole('bureau-admin')],
     },
     async (request, reply) => {
-      const policy = request.body as Static<typeof NewPolicy> as Policy;
+      const body = request.body as Static<typeof NewPolicy>;
       const { redecide } = request.query as { redecide?: boolean };
+      let policy = body as Policy;
       await withTransaction(pool, async (client) => {
+        const previous = (await loadPolicies(client)).at(-1);
+        policy = {
+          ...body,
+          tekunIncomeLimitBpOfDibao:
+            body.tekunIncomeLimitBpOfDibao ??
+            previous?.tekunIncomeLimitBpOfDibao ??
+            programmeRules.tekunIncomeLimitBpOfDibao,
+          tekunExcludedFromDibao:
+            body.tekunExcludedFromDibao ??
+            previous?.tekunExcludedFromDibao ??
+            programmeRules.tekunExcludedFromDibao,
+          sources: body.sources ?? previous?.sources ?? programmeRules.sources,
+        };
         await client.query(`select pg_advisory_xact_lock(hashtextextended('eligibility:policies', 0))`);
         const { rows } = await client.query<{ latest: string | null; same_date: string | null }>(
           `select to_char(max(effective_from), 'YYYY-MM-DD') as latest,

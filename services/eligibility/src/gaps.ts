@@ -9,7 +9,7 @@ const SOURCE = '/huimin/eligibility';
 
 /**
  * Compares the households' current decisions with their enrolments in force, inside the caller's
- * transaction; `EnrolmentGapsChanged` goes out only when a household's gaps differ from the
+ * transaction; `EnrolmentGapsChanged` goes out only when a household's gaps, or the programmes it receives, differ from the
  * last published ones. Households without a decision yet are left alone.
  */
 export async function refreshEnrolmentGaps(
@@ -49,18 +49,24 @@ export async function refreshEnrolmentGaps(
      ) latest where change <> 'exited'`,
     [ids, shanghaiDateOf(now)],
   );
-  const { rows: published } = await client.query<{ household_id: string; gaps: EnrolmentGap[] }>(
-    'select household_id, gaps from current_gaps where household_id = any($1::text[])',
-    [ids],
-  );
-  const before = new Map(published.map((r) => [r.household_id, r.gaps]));
+  const { rows: published } = await client.query<{
+    household_id: string;
+    gaps: EnrolmentGap[];
+    receiving: string[];
+  }>('select household_id, gaps, receiving from current_gaps where household_id = any($1::text[])', [ids]);
+  const before = new Map(published.map((r) => [r.household_id, r]));
   const enrolmentsOf = new Map<string, ActiveEnrolment[]>();
   for (const e of enrolled) {
     const list = enrolmentsOf.get(e.household_id) ?? [];
     list.push({ enrolmentId: e.enrolment_id, programme: e.programme, monthlyFen: Number(e.monthly_fen) });
     enrolmentsOf.set(e.household_id, list);
   }
-  const changed: { householdId: string; gaps: EnrolmentGap[]; event: EnrolmentGapsChanged }[] = [];
+  const changed: {
+    householdId: string;
+    gaps: EnrolmentGap[];
+    receiving: string[];
+    event: EnrolmentGapsChanged;
+  }[] = [];
   for (const row of decided) {
     const enrolments = enrolmentsOf.get(row.household_id) ?? [];
     // A household that no longer exists (all members deceased, merged, moved away) qualifies for
@@ -76,27 +82,36 @@ export async function refreshEnrolmentGaps(
           }),
         )
       : enrolmentGaps(row.decision, enrolments);
-    // No gaps ever is not news; a gap closing is.
-    if (sameGaps(before.get(row.household_id) ?? [], gaps)) continue;
+    const receiving = [...new Set(enrolments.map((e) => e.programme))].sort();
+    const last = before.get(row.household_id);
+    // No gaps and nothing paid, ever, is not news; a gap closing, or a payment starting or ending, is.
+    if (sameGaps(last?.gaps ?? [], gaps) && (last?.receiving ?? []).join() === receiving.join()) continue;
     changed.push({
       householdId: row.household_id,
       gaps,
+      receiving,
       event: {
         householdId: row.household_id,
         communityCode: row.community_code,
         asOfDate: row.decision.asOf,
         decisionId: row.decision_id,
         gaps,
+        receiving: receiving as EnrolmentGapsChanged['receiving'],
         detectedAt: now.toISOString(),
       },
     });
   }
   if (changed.length === 0) return 0;
   await client.query(
-    `insert into current_gaps (household_id, gaps)
-     select g.household_id, g.gaps from jsonb_to_recordset($1::jsonb) as g(household_id text, gaps jsonb)
-     on conflict (household_id) do update set gaps = excluded.gaps`,
-    [JSON.stringify(changed.map((c) => ({ household_id: c.householdId, gaps: c.gaps })))],
+    `insert into current_gaps (household_id, gaps, receiving)
+     select g.household_id, g.gaps, g.receiving
+       from jsonb_to_recordset($1::jsonb) as g(household_id text, gaps jsonb, receiving jsonb)
+     on conflict (household_id) do update set gaps = excluded.gaps, receiving = excluded.receiving`,
+    [
+      JSON.stringify(
+        changed.map((c) => ({ household_id: c.householdId, gaps: c.gaps, receiving: c.receiving })),
+      ),
+    ],
   );
   await appendEventRecords(
     client,

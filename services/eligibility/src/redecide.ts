@@ -14,7 +14,11 @@ export const SOURCE = '/huimin/eligibility';
 /** What a change is judged on: each programme's status and amount. */
 function summaryOf(decision: Decision): Record<string, string> {
   return Object.fromEntries(
-    decision.programmes.map((p) => [p.programme, `${p.status}:${p.monthlyAmountFen}`]),
+    // What a needs-review waits for is part of it: the data-missing alert names it.
+    decision.programmes.map((p) => [
+      p.programme,
+      `${p.status}:${p.monthlyAmountFen}${p.missing?.length ? `:${p.missing.join('+')}` : ''}`,
+    ]),
   );
 }
 
@@ -51,6 +55,8 @@ function decidedEvent(
         ? { monthlyBenefitFen: p.monthlyAmountFen }
         : {}),
       ...(p.programme === 'tekun' ? { memberResidentIds: p.memberResidentIds ?? [] } : {}),
+      status: p.status,
+      ...(p.missing?.length ? { missing: p.missing } : {}),
       reasons: p.checks
         .filter((c) => c.passed === (p.status === 'eligible'))
         .map((c) => c.code)

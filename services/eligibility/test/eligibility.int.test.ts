@@ -57,6 +57,17 @@ const stoppers: (() => Promise<void>)[] = [];
 const household = structuredClone(HouseholdRegistered.example);
 const householdId = household.householdId;
 const head = household.members[0]?.residentId ?? '';
+// The disabled son's parents can support him: he is no tekun case, and the three count for dibao
+// together (tekun members would leave the dibao calculation; that rule has its own tests).
+const son = household.members[2];
+if (son && household.members[0])
+  household.legalSupporters.push({
+    residentId: head,
+    name: household.members[0].name,
+    relation: 'parent',
+    supportsResidentId: son.residentId,
+    canSupport: true,
+  });
 
 beforeAll(async () => {
   env = await startTestEnv({

@@ -222,6 +222,29 @@ describe('the case-handler console in Chromium', { timeout: 150_000 }, () => {
     await handler.getByTestId('status').getByText('已确认').waitFor();
     await inHousehold.getByText('已确认').waitFor();
 
+    // The medical insurance bureau reverses the claim: risk clears the household and discovery
+    // withdraws the alert's cause. Acknowledged, the alert stays with its handler, and the page
+    // says what changed above everything else, the reasons struck through.
+    const ingest = createHttpIngestClient({ baseUrl: platform.url('ingest'), credentials: devCredentials() });
+    await ingest.sendOne({
+      id: 'console-e2e-reversal-1',
+      type: 'huimin.feed.medical-expense.reversed.v1',
+      department: 'medical-insurance-bureau',
+      payload: {
+        claimId: 'YB-E2E-CONSOLE-1',
+        patientResidentId: members[0] ?? '',
+        businessDate: shanghaiDate(1),
+        reason: 'withdrawn-by-source',
+      },
+    });
+    await handler
+      .getByTestId('cause-withdrawn')
+      .getByText('医疗支出风险已解除（医疗费用单据已冲销', { exact: false })
+      .waitFor({ timeout: 60_000 });
+    expect(await handler.locator('.reasons li.withdrawn').count()).toBeGreaterThan(0);
+    await handler.locator('.history li.cause-withdrawn').getByText('预警原因已撤销').waitFor();
+    await handler.getByTestId('status').getByText('已确认').waitFor();
+
     await handler.getByRole('button', { name: '添加走访记录' }).click();
     await handler
       .getByRole('textbox', { name: '走访记录' })

@@ -1,5 +1,6 @@
 import {
   AlertAssigned,
+  AlertCauseWithdrawn,
   AlertClosed,
   AlertNoteAdded,
   AlertOpened,
@@ -184,6 +185,56 @@ describe('notify streams', () => {
     expect(otherSup.alerts()).toEqual([]);
     expect(funan.alerts()).toEqual([]);
     for (const c of [sup, otherSup, funan, assignee]) c.close();
+  });
+
+  it('a withdrawn cause reaches the assignee with what changed; a closing one closes notify’s copy too', async () => {
+    const assignee = await connect(url, { token: await h.token(handler) });
+    for (const [n, closed] of [
+      [11, false],
+      [12, true],
+    ] as const) {
+      const alert = opened(n);
+      await h.publish(AlertOpened, alert);
+      await h.publish(AlertCauseWithdrawn, {
+        alertId: alert.alertId,
+        communityCode: alert.communityCode,
+        townCode: alert.townCode,
+        assigneeUserId: handler.userId,
+        withdrawn: [
+          { code: 'OOP_OVER_WATCH_SHARE', summary: '近12个月自付医疗费用 4,500 元，超过 10% 关注标准' },
+        ],
+        summary: `医疗支出风险已解除（医疗费用单据已冲销，2026-03-05）${closed ? '，预警原因已全部撤销，自动关闭' : ''}`,
+        closed,
+        ...(closed ? { outcome: 'cause-withdrawn' as const } : {}),
+        by: 'system',
+        withdrawnAt: '2026-03-05T02:00:00.000Z',
+      });
+    }
+    await assignee.waitFor(
+      (e) =>
+        e.filter((x) => (x.data as { event?: string } | undefined)?.event === 'AlertCauseWithdrawn')
+          .length === 2,
+      'both withdrawals',
+    );
+    // Two alerts, two keys: no order between them.
+    const withdrawn = assignee
+      .alerts()
+      .filter((a) => a.event === 'AlertCauseWithdrawn')
+      .sort((a, b) => a.alertId.localeCompare(b.alertId));
+    expect(withdrawn.map((a) => [a.alertId, a.closed, a.summary])).toEqual([
+      [opened(11).alertId, false, '医疗支出风险已解除（医疗费用单据已冲销，2026-03-05）'],
+      [
+        opened(12).alertId,
+        true,
+        '医疗支出风险已解除（医疗费用单据已冲销，2026-03-05），预警原因已全部撤销，自动关闭',
+      ],
+    ]);
+    const { rows } = await h.env.pool.query<{ alert_id: string; status: string }>(
+      'select alert_id, status from alerts where alert_id = any($1) order by alert_id',
+      [[opened(11).alertId, opened(12).alertId]],
+    );
+    expect(rows.map((r) => r.status)).toEqual(['open', 'closed']);
+    assignee.close();
   });
 
   it('a delegate standing in for an absent handler receives the absent one’s alerts while their token covers the community', async () => {

@@ -86,12 +86,14 @@ export async function reassessMany(
     });
     let flagId = stored.flagId;
     let majorIllnessFlagId: string | undefined;
+    let majorIllnessCleared = false;
     for (const change of changesOf(stored, assessment)) {
       if (change.kind === 'clear') {
+        const major = change.level === 'major-illness';
         append(
           RiskCleared,
           {
-            flagId: stored.flagId ?? `RF-${randomUUID()}`,
+            flagId: (major ? stored.majorIllnessFlagId : stored.flagId) ?? `RF-${randomUUID()}`,
             householdId,
             communityCode: facts.communityCode,
             level: change.level,
@@ -102,7 +104,8 @@ export async function reassessMany(
           },
           householdId,
         );
-        flagId = null;
+        if (major) majorIllnessCleared = true;
+        else flagId = null;
         continue;
       }
       const id = `RF-${randomUUID()}`;
@@ -137,6 +140,9 @@ export async function reassessMany(
                 perCapitaMonthlyIncomeBeforeFen: assessment.perCapitaMonthlyIncomeBeforeFen,
                 perCapitaMonthlyIncomeAfterFen: assessment.perCapitaMonthlyIncomeAfterFen ?? 0,
               }),
+          ...(change.level === 'severe' && assessment.severeCause
+            ? { severeCause: assessment.severeCause }
+            : {}),
           ...(assessment.outOfPocketCapacityShareBp === undefined
             ? {}
             : { outOfPocketCapacityShareBp: assessment.outOfPocketCapacityShareBp }),
@@ -163,6 +169,7 @@ export async function reassessMany(
       level: levelAfter(stored, assessment),
       flagId,
       ...(majorIllnessFlagId ? { majorIllnessFlagId } : {}),
+      ...(majorIllnessCleared ? { majorIllnessCleared } : {}),
       assessment: { ...assessment, policyVersion: policy.policyVersion },
     });
   }

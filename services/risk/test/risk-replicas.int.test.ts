@@ -141,5 +141,7 @@ describe('risk across instances', () => {
     expect(perHousehold.size).toBe(HOUSEHOLDS);
     expect([...perHousehold.values()].every((n) => n === 1)).toBe(true);
     expect(flags.every((f) => JSON.parse(f.value).level === 'severe')).toBe(true);
+    // Under the line before any care: the flag says the costs deepen it, not that they caused it.
+    expect(flags.every((f) => JSON.parse(f.value).severeCause === 'already-below')).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import {
   MemberIncomeReported,
   RiskCleared,
   RiskFlagged,
+  syntheticResidentId,
   topics,
 } from '@huimin/contracts';
 import { createProducer, createPublisher, ensureTopics, type Publisher } from '@huimin/kafka';
@@ -379,5 +380,60 @@ describe('risk joins claims with households', () => {
       [DAILY_RECHECK],
     );
     expect(rows).toEqual([{ key: '2025-06-22' }]);
+  });
+
+  it('a 大病 claim reversed clears the 大病 flag, so the alert it raised loses its cause', async () => {
+    const person = syntheticResidentId({ birthDate: '1966-06-06', sex: 'female', seq: 77 });
+    const single = {
+      ...structuredClone(household),
+      householdId: 'HH-MAJOR-1',
+      members: [
+        {
+          ...(household.members[0] as (typeof household.members)[number]),
+          residentId: person,
+          birthDate: '1966-06-06',
+          sex: 'female' as const,
+        },
+      ],
+      legalSupporters: [],
+    };
+    await publisher.publish(HouseholdRegistered, single, { source: '/test' });
+    await waitUntil(
+      async () =>
+        (await env.pool.query('select 1 from persons where resident_id = $1', [person])).rowCount === 1,
+      'risk knows the person',
+    );
+    const ofHousehold = async () =>
+      (await riskEvents(await endOffset(RiskFlagged.topic.name))).filter(
+        (e) => e.householdId === 'HH-MAJOR-1',
+      );
+    // 60,000 yuan out of pocket in one claim: above the 50,000-yuan 大病 amount (no income needed).
+    await publisher.publish(MedicalExpenseRecorded, claim('C-MAJOR', person, 6_000_000, '2025-06-01'), {
+      source: '/test',
+    });
+    await waitUntil(
+      async () => (await ofHousehold()).some((e) => e.level === 'major-illness'),
+      'the 大病 flag',
+    );
+    await publisher.publish(
+      MedicalExpenseReversed,
+      {
+        claimId: 'C-MAJOR',
+        patientResidentId: person,
+        businessDate: '2025-06-21',
+        reason: 'withdrawn-by-source',
+      },
+      { source: '/test' },
+    );
+    await waitUntil(
+      async () => (await ofHousehold()).some((e) => e.type === RiskCleared.type),
+      'the 大病 flag cleared',
+    );
+    const events = await ofHousehold();
+    expect(events.map((e) => [e.type, e.level])).toEqual([
+      [RiskFlagged.type, 'major-illness'],
+      [RiskCleared.type, 'major-illness'],
+    ]);
+    expect(events[1]).toMatchObject({ reason: 'claim-reversed', flagId: events[0]?.flagId });
   });
 });

@@ -310,3 +310,49 @@ export const AlertDismissed = defineEvent({
   },
 });
 export type AlertDismissed = Static<typeof AlertDismissed.schema>;
+
+export const AlertCauseWithdrawn = defineEvent({
+  name: 'AlertCauseWithdrawn',
+  type: 'huimin.alert.cause-withdrawn.v1',
+  version: 1,
+  topic: discoveryAlertStream,
+  key: (p) => p.alertId,
+  schema: closedObject({
+    ...routing,
+    withdrawn: Type.Array(Reason, {
+      minItems: 1,
+      maxItems: 20,
+      description:
+        'the reasons whose cause went away (a risk cleared, a gap closed, a certificate retracted)',
+    }),
+    summary: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'what changed, in Chinese, for the handler',
+    }),
+    closed: Type.Boolean({
+      description:
+        'true: nobody had acknowledged the alert and no cause is left, so it closed itself (outcome cause-withdrawn); false: it stays open for its handler, who sees the change',
+    }),
+    outcome: Type.Optional(stringEnum(['cause-withdrawn'], { description: 'present when closed' })),
+    by: Actor,
+    withdrawnAt: Instant,
+  }),
+  description:
+    "The cause of some of an alert's reasons went away. An alert nobody acknowledged closes itself when no reason is left (a reason a person opened by hand never withdraws); an acknowledged one stays open and shows the change.",
+  example: {
+    ...example,
+    withdrawn: [
+      {
+        code: 'OOP_OVER_WATCH_SHARE',
+        summary: '近12个月自付医疗费用 4,500 元，占家庭年收入 10.7%，超过 10% 关注标准',
+      },
+    ],
+    summary: '医疗支出风险已解除（医疗费用单据冲销，2026-03-05），预警原因已全部撤销',
+    closed: true,
+    outcome: 'cause-withdrawn',
+    by: 'system',
+    withdrawnAt: '2026-03-05T02:00:00.000Z',
+  },
+});
+export type AlertCauseWithdrawn = Static<typeof AlertCauseWithdrawn.schema>;

@@ -31,6 +31,19 @@ const ProgrammeOutcome = closedObject({
     maxItems: 20,
     description: 'the criteria that decided it, as codes (INCOME_BELOW_STANDARD, ASSETS_OVER_LIMIT, …)',
   }),
+  status: Type.Optional(
+    stringEnum(['eligible', 'ineligible', 'needs_review'], {
+      description:
+        'needs_review: a fact has not arrived (never eligible for want of data); eligible is `eligible`',
+    }),
+  ),
+  missing: Type.Optional(
+    Type.Array(stringEnum(['income', 'assets']), {
+      maxItems: 2,
+      uniqueItems: true,
+      description: 'for needs_review: the facts that have not arrived',
+    }),
+  ),
 });
 
 export const EligibilityDecided = defineEvent({
@@ -104,6 +117,14 @@ export const EnrolmentGapsChanged = defineEvent({
       maxItems: 10,
       description: 'every gap the household has now; empty when screening and enrolment agree again',
     }),
+    receiving: Type.Optional(
+      Type.Array(AssistanceProgramme, {
+        maxItems: 10,
+        uniqueItems: true,
+        description:
+          'the programmes the assistance system pays the household now (its enrolments in force); the event also goes out when only these change',
+      }),
+    ),
     detectedAt: Instant,
   }),
   description:
@@ -122,6 +143,7 @@ export const EnrolmentGapsChanged = defineEvent({
         decidedMonthlyFen: 0,
       },
     ],
+    receiving: ['disability-nursing'],
     detectedAt: '2025-03-01T00:00:03.201Z',
   },
 });

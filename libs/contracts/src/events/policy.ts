@@ -71,6 +71,24 @@ export const PolicyVersionPublished = defineEvent({
     majorIllnessClaimFen: CloneType(Fen, {
       description: 'a single claim’s out-of-pocket above this is a 大病 flag',
     }),
+    tekunIncomeLimitBpOfDibao: Type.Optional(
+      CloneType(BasisPoints, {
+        description:
+          '特困 no means of living (特困人员认定办法 2021, art. 7): monthly income below this share of the dibao standard, property within limits',
+      }),
+    ),
+    tekunExcludedFromDibao: Type.Optional(
+      Type.Boolean({ description: "precedence: tekun members leave the household's dibao calculation" }),
+    ),
+    sources: Type.Optional(
+      Type.Array(
+        closedObject({
+          parameter: Type.String({ minLength: 1, maxLength: 64 }),
+          source: Type.String({ minLength: 1, maxLength: 400, description: 'the rule it comes from' }),
+        }),
+        { maxItems: 40, description: 'where a rule of this version comes from' },
+      ),
+    ),
     assumed: Type.Array(Type.Union(parameterNames.map((name) => Type.Literal(name))), {
       maxItems: parameterNames.length,
       uniqueItems: true,

@@ -72,6 +72,12 @@ export const RiskFlagged = defineEvent({
     perCapitaMonthlyIncomeAfterFen: Type.Optional(
       CloneType(Fen, { description: 'for severe: after out of pocket, 0 when negative' }),
     ),
+    severeCause: Type.Optional(
+      stringEnum(['pushed-below', 'already-below'], {
+        description:
+          'for severe: pushed-below — income was at or above the dibao line and medical costs took it below (因病致贫); already-below — income was under the line before any medical cost, which deepens it',
+      }),
+    ),
     outOfPocketCapacityShareBp: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -117,6 +123,7 @@ export const RiskFlagged = defineEvent({
     capacityToPayFen: 450_000,
     perCapitaMonthlyIncomeBeforeFen: 117_000,
     perCapitaMonthlyIncomeAfterFen: 64_222,
+    severeCause: 'pushed-below',
     outOfPocketCapacityShareBp: 42_222,
     thresholds: {
       watchRatioBp: 1_000,

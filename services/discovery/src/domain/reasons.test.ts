@@ -1,5 +1,6 @@
+import { DisabilityCertified, EligibilityDecided, RiskFlagged } from '@huimin/contracts';
 import { describe, expect, it } from 'vitest';
-import { percent, riskReasons, yuan } from './reasons.ts';
+import { disabilityReason, needsReviewReason, percent, riskReasons, yuan } from './reasons.ts';
 
 describe('figures in Chinese reasons', () => {
   it('writes yuan from fen with thousands separators and cents only when there are some', () => {
@@ -57,5 +58,66 @@ describe('figures in Chinese reasons', () => {
       annualIncomeFen: 7_200_000,
       claims: [{ claimId: 'YB-1' }],
     });
+  });
+
+  // One person: 1,045 yuan a month is the line (12,540 yuan a year).
+  const severe = (annualIncomeFen: number, severeCause: 'pushed-below' | 'already-below') =>
+    ({
+      ...RiskFlagged.example,
+      annualIncomeFen,
+      householdSize: 1,
+      outOfPocketFen: 100_000,
+      outOfPocketShareBp: undefined,
+      outOfPocketCapacityShareBp: undefined,
+      capacityToPayFen: 0,
+      perCapitaMonthlyIncomeBeforeFen: Math.floor(annualIncomeFen / 12),
+      perCapitaMonthlyIncomeAfterFen: Math.floor((annualIncomeFen - 100_000) / 12),
+      severeCause,
+    }) as RiskFlagged;
+
+  it('tells a household pushed below the line by medical costs from one already below it', () => {
+    const pushed = riskReasons(severe(1_254_000, 'pushed-below')).map((r) => r.code);
+    expect(pushed).toContain('INCOME_AFTER_OOP_BELOW_DIBAO');
+    expect(pushed).not.toContain('INCOME_ALREADY_BELOW_DIBAO');
+    const below = riskReasons(severe(1_200_000, 'already-below'), true);
+    expect(below.map((r) => r.summary)).toContain(
+      '自付前人均月收入 1,000 元已低于低保标准 1,045 元，近12个月医疗自付 1,000 元使困难加深',
+    );
+    expect(below.map((r) => r.code)).toContain('ASSISTED_MEDICAL_FOLLOW_UP');
+    expect(riskReasons(severe(1_200_000, 'already-below'), false).map((r) => r.code)).toContain(
+      'BELOW_DIBAO_NOT_ASSISTED',
+    );
+    expect(below.every((r) => r.cause === 'risk:medical')).toBe(true);
+    expect(below[0]?.evidence).toMatchObject({ severeCause: 'already-below' });
+  });
+
+  it('names what is missing when eligibility cannot decide, and nothing when it can', () => {
+    const decided = {
+      ...EligibilityDecided.example,
+      programmes: [
+        { programme: 'dibao', eligible: false, status: 'needs_review', missing: ['income'], reasons: [] },
+        {
+          programme: 'tekun',
+          eligible: false,
+          status: 'needs_review',
+          missing: ['income', 'assets'],
+          reasons: [],
+        },
+        { programme: 'edge', eligible: false, status: 'ineligible', reasons: [] },
+      ],
+    } as EligibilityDecided;
+    expect(needsReviewReason(decided)).toMatchObject({
+      code: 'DATA_MISSING',
+      summary: '缺少家庭财产申报、家庭收入申报，低保、特困资格无法判定，需核实补报',
+      cause: 'eligibility:needs-review',
+    });
+    expect(needsReviewReason(EligibilityDecided.example)).toBeUndefined();
+  });
+
+  it('a certificate reason names the category and keeps the resident ID out of its cause', () => {
+    const reason = disabilityReason({ ...DisabilityCertified.example, grade: 3, category: 'mental' });
+    expect(reason.summary).toContain('三级精神残疾');
+    expect(reason.cause).toMatch(/^disability:[0-9a-f]{16}:\d{4}-\d{2}-\d{2}$/);
+    expect(reason.cause).not.toContain(DisabilityCertified.example.residentId);
   });
 });

@@ -9,11 +9,16 @@ export const signalCodes = [
   'risk.watch',
   'risk.catastrophic',
   'risk.severe',
+  'risk.severe-already-below-assisted',
+  'risk.severe-already-below-unassisted',
   'risk.major-illness',
   'gap.eligible-not-receiving',
   'gap.receiving-not-eligible',
   'disability.certified-severe',
+  'disability.certified-severe-mental',
+  'disability.certified-subsidised',
   'disability.certified',
+  'eligibility.needs-review',
   'department.death',
   'department.unemployment',
   'department.hospitalisation',
@@ -96,6 +101,7 @@ export const defaultRuleSet: RuleSet = {
     'eligible-not-receiving': { title: '符合条件未享受救助' },
     'receiving-not-eligible': { title: '享受救助可能已不符合条件' },
     'severe-disability': { title: '新认定重度残疾' },
+    'data-missing': { title: '数据缺失待核实' },
     'household-death': { title: '家庭成员死亡' },
     unemployment: { title: '登记失业' },
     hospitalisation: { title: '住院' },
@@ -107,12 +113,23 @@ export const defaultRuleSet: RuleSet = {
   rules: [
     { signal: 'risk.watch', type: 'medical-hardship', priority: 'P3' },
     { signal: 'risk.catastrophic', type: 'medical-hardship', priority: 'P2' },
+    // 因病致贫: medical costs took the household from at or above the dibao line to below it.
     { signal: 'risk.severe', type: 'medical-hardship', priority: 'P1' },
+    // Below the line before any care, already receiving dibao or tekun: medical-assistance follow-up.
+    { signal: 'risk.severe-already-below-assisted', type: 'medical-hardship', priority: 'P2' },
+    // Below the line, receiving neither: the eligibility gap, as urgent as being pushed below.
+    { signal: 'risk.severe-already-below-unassisted', type: 'medical-hardship', priority: 'P1' },
     { signal: 'risk.major-illness', type: 'major-illness', priority: 'P2' },
     { signal: 'gap.eligible-not-receiving', type: 'eligible-not-receiving', priority: 'P2' },
     { signal: 'gap.receiving-not-eligible', type: 'receiving-not-eligible', priority: 'P3' },
     { signal: 'disability.certified-severe', type: 'severe-disability', priority: 'P2' },
+    // The nursing subsidy covers grade 3–4 intellectual and mental disability too (两项补贴).
+    { signal: 'disability.certified-severe-mental', type: 'severe-disability', priority: 'P2' },
+    // A severe certificate for a household that already receives the nursing subsidy.
+    { signal: 'disability.certified-subsidised', type: 'severe-disability', priority: 'ignore' },
     { signal: 'disability.certified', type: 'severe-disability', priority: 'ignore' },
+    // Eligibility could not decide for want of a fact (income, assets) for longer than the grace.
+    { signal: 'eligibility.needs-review', type: 'data-missing', priority: 'P4' },
     { signal: 'department.death', type: 'household-death', priority: 'P2' },
     { signal: 'department.unemployment', type: 'unemployment', priority: 'P3' },
     { signal: 'department.hospitalisation', type: 'hospitalisation', priority: 'P3' },
@@ -124,3 +141,24 @@ export const defaultRuleSet: RuleSet = {
     { signal: 'manual.grid-worker', type: 'grid-worker-report', priority: 'P2' },
   ],
 };
+
+/**
+ * A rule set extended with the default rule (and type title) of every signal it has no rule for:
+ * the next version to append when discovery learns new signals, so the stored versions stay as
+ * they were. Undefined when nothing is missing.
+ */
+export function withRulesForNewSignals(set: RuleSet): { set: RuleSet; added: SignalCode[] } | undefined {
+  const known = new Set(set.rules.map((r) => r.signal));
+  const added = signalCodes.filter((code) => !known.has(code));
+  if (added.length === 0) return undefined;
+  const rules = [...set.rules];
+  const types = { ...set.types };
+  for (const code of added) {
+    const rule = defaultRuleSet.rules.find((r) => r.signal === code);
+    if (!rule) continue;
+    rules.push(rule);
+    const title = defaultRuleSet.types[rule.type];
+    if (!types[rule.type] && title) types[rule.type] = title;
+  }
+  return { set: { types, rules }, added };
+}

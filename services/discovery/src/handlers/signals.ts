@@ -1,22 +1,59 @@
 import {
   CheckOnMissed,
   DepartmentSignalReported,
+  DisabilityCertificationRetracted,
   DisabilityCertified,
+  EligibilityDecided,
   EnrolmentGapsChanged,
   HouseholdRegistered,
   HouseholdUpdated,
+  RiskCleared,
   RiskFlagged,
 } from '@huimin/contracts';
 import { type EventHandler, type HandlerContext, on } from '@huimin/kafka';
+import { schedule } from '@huimin/pg';
 import type { AlertDesk, Signal } from '../alert-desk.ts';
+import { JOB_DATA_MISSING } from '../data-missing.ts';
 import {
+  assistedNowSummary,
   checkOnReason,
+  dataArrivedSummary,
   departmentReason,
+  disabilityCause,
   disabilityReason,
+  disabilityRetractedSummary,
+  gapCause,
+  gapClosedSummary,
   gapReason,
+  NEEDS_REVIEW_CAUSE,
+  needsReviewReason,
+  nursingPaidSummary,
+  riskCause,
+  riskClearedSummary,
   riskReasons,
+  severeCauseOf,
+  UNASSISTED_CAUSE,
 } from '../domain/reasons.ts';
 import type { SignalCode } from '../domain/rules.ts';
+import {
+  clearDataMissing,
+  householdOfPerson,
+  noteDataMissing,
+  receivesAny,
+  saveReceiving,
+  unparkCertificate,
+} from '../store/cause-store.ts';
+import type { Withdraw } from '../withdraw.ts';
+
+export interface SignalOptions {
+  withdraw: Withdraw;
+  /** How long a fact may be missing before the household becomes a "data missing" signal. */
+  dataMissingGraceMs: number;
+  now: () => Date;
+}
+
+/** The programmes that already assist a household below the dibao line. */
+const BELOW_LINE_ASSISTANCE = ['dibao', 'tekun-dispersed', 'tekun-centralised'];
 
 const riskCode: Record<RiskFlagged['level'], SignalCode> = {
   watch: 'risk.watch',
@@ -37,18 +74,96 @@ const base = (ctx: HandlerContext) => ({
  * name a person only: discovery places them through its own person → household map, and parks
  * those it cannot place until the person's household arrives.
  */
-export function signalHandlers(desk: AlertDesk): EventHandler[] {
+export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHandler[] {
+  const { withdraw } = options;
   return [
     on(RiskFlagged, async (p, ctx) => {
+      let code = riskCode[p.level];
+      let assisted: boolean | undefined;
+      // Already below the line before any care: cross-checked with what eligibility says the
+      // household receives (dibao or tekun: medical-assistance follow-up; neither: the gap).
+      if (severeCauseOf(p) === 'already-below') {
+        assisted = await receivesAny(ctx.client, p.householdId, BELOW_LINE_ASSISTANCE);
+        code = assisted ? 'risk.severe-already-below-assisted' : 'risk.severe-already-below-unassisted';
+      }
       await desk.handleSignal(ctx.client, {
         ...base(ctx),
-        code: riskCode[p.level],
+        code,
         householdId: p.householdId,
         communityCode: p.communityCode,
-        reasons: riskReasons(p),
+        reasons: riskReasons(p, assisted),
+      });
+    }),
+    // The household is no longer at medical risk: the alerts it raised lose their cause.
+    on(RiskCleared, async (p, ctx) => {
+      await withdraw(ctx.client, {
+        subjectKey: p.householdId,
+        withdrawn: (cause) => cause === riskCause(p.level),
+        summary: () => riskClearedSummary(p),
+        sourceEventId: ctx.envelope.id,
+      });
+    }),
+    on(EligibilityDecided, async (p, ctx) => {
+      const reason = needsReviewReason(p);
+      if (!reason) {
+        if (await clearDataMissing(ctx.client, p.householdId))
+          await withdraw(ctx.client, {
+            subjectKey: p.householdId,
+            withdrawn: (cause) => cause === NEEDS_REVIEW_CAUSE,
+            summary: () => dataArrivedSummary,
+            sourceEventId: ctx.envelope.id,
+          });
+        return;
+      }
+      const since = await noteDataMissing(ctx.client, {
+        householdId: p.householdId,
+        communityCode: p.communityCode,
+        decisionId: p.decisionId,
+        reason,
+        since: new Date(p.decidedAt),
+      });
+      await schedule(ctx.client, {
+        kind: JOB_DATA_MISSING,
+        key: `${p.householdId}#${p.decisionId}`,
+        dueAt: new Date(since.getTime() + options.dataMissingGraceMs),
       });
     }),
     on(EnrolmentGapsChanged, async (p, ctx) => {
+      if (p.receiving) {
+        await saveReceiving(ctx.client, p.householdId, p.receiving, p.asOfDate, options.now());
+        // A severe certificate that came before the nursing-subsidy enrolment: the subsidy it
+        // pointed to is paid now, so the certificate's reason is withdrawn.
+        if (p.receiving.includes('disability-nursing'))
+          await withdraw(ctx.client, {
+            subjectKey: p.householdId,
+            withdrawn: (cause) => cause.startsWith('disability:'),
+            summary: () => nursingPaidSummary,
+            sourceEventId: ctx.envelope.id,
+          });
+        // A severe flag that came before the enrolment said "not assisted": the enrolment, arriving
+        // second, takes that reason back (the alert keeps its medical reasons and its priority).
+        if (p.receiving.some((programme) => BELOW_LINE_ASSISTANCE.includes(programme)))
+          await withdraw(ctx.client, {
+            subjectKey: p.householdId,
+            withdrawn: (cause) => cause === UNASSISTED_CAUSE,
+            summary: () => assistedNowSummary,
+            sourceEventId: ctx.envelope.id,
+          });
+      }
+      // Gaps no longer in the full list have closed: their reasons lose their cause.
+      const open = new Set(p.gaps.map(gapCause));
+      await withdraw(ctx.client, {
+        subjectKey: p.householdId,
+        withdrawn: (cause) => cause.startsWith('gap:') && !open.has(cause),
+        summary: (causes) =>
+          causes
+            .map((c) => {
+              const [, kind = '', programme = ''] = c.split(':');
+              return gapClosedSummary({ kind, programme });
+            })
+            .join('；'),
+        sourceEventId: ctx.envelope.id,
+      });
       for (const kind of ['eligible-not-receiving', 'receiving-not-eligible'] as const) {
         const gaps = p.gaps.filter((g) => g.kind === kind);
         if (gaps.length === 0) continue;
@@ -103,21 +218,49 @@ export function signalHandlers(desk: AlertDesk): EventHandler[] {
         );
         return;
       }
-      await desk.handleSignal(ctx.client, disabilitySignal(base(ctx), p, person));
+      await desk.handleSignal(ctx.client, await disabilitySignal(ctx.client, base(ctx), p, person));
+    }),
+    // The federation withdrew a certificate: one still parked is forgotten, an alert loses the reason.
+    on(DisabilityCertificationRetracted, async (p, ctx) => {
+      await unparkCertificate(ctx.client, p.residentId, p.businessDate);
+      const householdId = await householdOfPerson(ctx.client, p.residentId);
+      if (!householdId) return;
+      const cause = disabilityCause(p.residentId, p.businessDate);
+      await withdraw(ctx.client, {
+        subjectKey: householdId,
+        withdrawn: (c) => c === cause,
+        summary: () => disabilityRetractedSummary(p.businessDate),
+        sourceEventId: ctx.envelope.id,
+      });
     }),
     on(HouseholdRegistered, (p, ctx) => placeHousehold(desk, p, ctx)),
     on(HouseholdUpdated, (p, ctx) => placeHousehold(desk, p, ctx)),
   ];
 }
 
-function disabilitySignal(
+/**
+ * The nursing subsidy's severe disabilities (两项补贴): grade 1–2 of any category, and grade 3–4
+ * intellectual or mental. A household already receiving the subsidy is a signal of its own (the
+ * rules ignore it by default).
+ */
+async function disabilitySignal(
+  client: HandlerContext['client'],
   head: { eventId: string; eventType: string; raisedAt: Date },
   p: DisabilityCertified,
   person: { household_id: string; community_code: string },
-): Signal {
+): Promise<Signal> {
+  const mental = p.category === 'intellectual' || p.category === 'mental';
+  const severe = p.grade <= 2 || (mental && p.grade <= 4);
+  const code: SignalCode = !severe
+    ? 'disability.certified'
+    : (await receivesAny(client, person.household_id, ['disability-nursing']))
+      ? 'disability.certified-subsidised'
+      : p.grade <= 2
+        ? 'disability.certified-severe'
+        : 'disability.certified-severe-mental';
   return {
     ...head,
-    code: p.grade <= 2 ? 'disability.certified-severe' : 'disability.certified',
+    code,
     householdId: person.household_id,
     communityCode: person.community_code,
     reasons: [disabilityReason(p)],
@@ -145,7 +288,8 @@ async function placeHousehold(desk: AlertDesk, h: HouseholdRegistered, ctx: Hand
   for (const parked of rows) {
     await desk.handleSignal(
       ctx.client,
-      disabilitySignal(
+      await disabilitySignal(
+        ctx.client,
         { eventId: parked.event_id, eventType: parked.event_type, raisedAt: new Date(parked.payload.time) },
         parked.payload,
         { household_id: h.householdId, community_code: h.communityCode },

@@ -8,6 +8,8 @@ export type AlertStatus = (typeof liveStatuses)[number] | 'resolved' | 'dismisse
 export interface StoredReason extends Reason {
   at: string;
   sourceEventId?: string;
+  /** When its cause went away (a risk cleared, a gap closed, a certificate retracted). */
+  withdrawnAt?: string;
 }
 
 export interface AlertRow {
@@ -99,6 +101,16 @@ export async function findLiveAlert(db: Queryable, subjectKey: string, type: str
 }
 
 /** The next number of the year: the counter row is locked until the transaction ends (gapless). */
+/** Every live alert of a subject, locked, oldest first. */
+export async function findLiveAlertsOf(db: Queryable, subjectKey: string): Promise<AlertRow[]> {
+  const { rows } = await db.query(
+    `select ${COLUMNS} from alerts
+      where subject_key = $1 and status in ('open', 'acknowledged', 'visiting') order by id for update`,
+    [subjectKey],
+  );
+  return rows.map(toAlert);
+}
+
 export async function nextAlertId(db: Queryable, year: number): Promise<string> {
   const { rows } = await db.query<{ last_number: string }>(
     `insert into alert_counters (year, last_number) values ($1, 1)

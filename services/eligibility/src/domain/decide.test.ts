@@ -18,6 +18,7 @@ const member = (overrides: Partial<MemberFacts> = {}): MemberFacts => ({
 const household = (incomes: number[], overrides: Partial<HouseholdFacts> = {}): HouseholdFacts => ({
   householdId: 'H1',
   members: incomes.map((monthlyIncomeFen) => member({ monthlyIncomeFen })),
+  incomeKnown: true,
   assets: { financialAssetsFen: 0, hasNonEssentialVehicle: false, propertyCount: 1 },
   rigidSpendingFen: 0,
   ...overrides,
@@ -119,16 +120,132 @@ describe('tekun (特困)', () => {
     expect(status(young, 'tekun')).toBe('ineligible');
   });
 
-  it('not with a legal supporter able to support, nor with an income', () => {
+  it('not with a legal supporter able to support', () => {
     expect(status(alone({ birthDate: '1940-01-01', hasAbleSupporter: true }), 'tekun')).toBe('ineligible');
-    expect(status(alone({ birthDate: '1940-01-01', monthlyIncomeFen: 1 }), 'tekun')).toBe('ineligible');
     const decision = decide(alone({ birthDate: '1940-01-01', inInstitution: true }), p2024, asOf);
     expect(decision.programmes[2]).toMatchObject({ status: 'eligible', monthlyAmountFen: 146_300 });
-    expect(decision.programmes[2]?.checks[1]?.actual).toBe(1);
+    expect(decision.programmes[2]?.checks.find((c) => c.code === 'TEKUN_CENTRALISED_MEMBERS')?.actual).toBe(
+      1,
+    );
+  });
+});
+
+describe('tekun: no means of living is income below the dibao standard with property within limits (特困人员认定办法 2021, art. 7)', () => {
+  const elder = (overrides: Partial<MemberFacts> = {}, facts: Partial<HouseholdFacts> = {}) => ({
+    ...household([]),
+    members: [member({ birthDate: '1950-05-01', workAbility: 'none', ...overrides })],
+    ...facts,
+  });
+
+  it('a 75-year-old with a 1-fen pension qualifies; at one fen below 1,045 yuan still, at 1,045 yuan not', () => {
+    expect(status(elder({ monthlyIncomeFen: 1 }), 'tekun')).toBe('eligible');
+    expect(status(elder({ monthlyIncomeFen: 104_499 }), 'tekun')).toBe('eligible');
+    const atStandard = decide(elder({ monthlyIncomeFen: 104_500 }), p2024, asOf).programmes[2];
+    expect(atStandard).toMatchObject({ status: 'ineligible', monthlyAmountFen: 0 });
+    expect(atStandard?.checks).toContainEqual({
+      code: 'TEKUN_INCOME_BELOW_STANDARD',
+      passed: false,
+      actual: 104_500,
+      threshold: 104_500,
+    });
+  });
+
+  it('property within the limits: 24 months of the standard, not a fen more; no car; one home', () => {
+    const limit = 24 * 104_500;
+    const assets = (financialAssetsFen: number, more = {}) => ({
+      assets: { financialAssetsFen, hasNonEssentialVehicle: false, propertyCount: 1, ...more },
+    });
+    expect(status(elder({}, assets(limit)), 'tekun')).toBe('eligible');
+    expect(status(elder({}, assets(limit + 1)), 'tekun')).toBe('ineligible');
+    expect(status(elder({}, assets(0, { propertyCount: 2 })), 'tekun')).toBe('ineligible');
+  });
+
+  it('the income limit is policy data with its source in the version', () => {
+    expect(p2024.sources.find((s) => s.parameter === 'tekunIncomeLimitBpOfDibao')?.source).toContain(
+      '民发〔2021〕43号',
+    );
+    const half = { ...p2024, tekunIncomeLimitBpOfDibao: 5_000 }; // below 522.50 yuan
+    expect(status(elder({ monthlyIncomeFen: 52_249 }), 'tekun', half)).toBe('eligible');
+    expect(status(elder({ monthlyIncomeFen: 52_250 }), 'tekun', half)).toBe('ineligible');
+  });
+
+  it('unknown income or unknown assets: needs review naming what is missing, never eligible', () => {
+    const noIncome = decide(elder({}, { incomeKnown: false }), p2024, asOf).programmes[2];
+    expect(noIncome).toMatchObject({ status: 'needs_review', missing: ['income'], monthlyAmountFen: 0 });
+    expect(noIncome?.memberResidentIds).toEqual([]);
+    const noAssets = decide(elder({}, { assets: null }), p2024, asOf).programmes[2];
+    expect(noAssets).toMatchObject({ status: 'needs_review', missing: ['assets'] });
+  });
+});
+
+describe('unknown is not zero: a household whose income never arrived', () => {
+  const unreported = household([0, 0, 0], { incomeKnown: false });
+  const byName = (facts: HouseholdFacts) =>
+    Object.fromEntries(decide(facts, p2024, asOf).programmes.map((p) => [p.programme, p]));
+
+  it('is not dibao-eligible for the full standard: dibao and edge need review, naming the income', () => {
+    const decision = decide(unreported, p2024, asOf);
+    expect(decision.missing).toEqual(['income']);
+    const p = byName(unreported);
+    expect(p.dibao).toMatchObject({ status: 'needs_review', monthlyAmountFen: 0, missing: ['income'] });
+    expect(p.dibao?.checks[0]).toEqual({
+      code: 'INCOME_BELOW_STANDARD',
+      passed: false,
+      actual: 'unknown',
+      threshold: 313_500,
+    });
+    expect(p.edge).toMatchObject({ status: 'needs_review', missing: ['income'] });
+  });
+
+  it('with assets unknown as well both are named; a known refusal still refuses', () => {
+    expect(byName({ ...unreported, assets: null }).dibao?.missing).toEqual(['income', 'assets']);
+    const car = { financialAssetsFen: 0, hasNonEssentialVehicle: true, propertyCount: 1 };
+    expect(byName({ ...unreported, assets: car }).dibao?.status).toBe('ineligible');
+  });
+
+  it('nothing spent is no hardship whatever the income; spending with the income unknown needs review', () => {
+    expect(byName(unreported).hardship?.status).toBe('ineligible');
+    expect(byName({ ...unreported, rigidSpendingFen: 100 }).hardship).toMatchObject({
+      status: 'needs_review',
+      missing: ['income'],
+    });
+  });
+
+  it('the disability living subsidy waits with dibao; the nursing subsidy needs no income', () => {
+    const facts = { ...unreported, members: [member({ disability: { grade: 1, category: 'physical' } })] };
+    expect(byName(facts)['disability-living']).toMatchObject({ status: 'needs_review', missing: ['income'] });
+    expect(byName(facts)['disability-nursing']?.status).toBe('eligible');
+  });
+
+  it('once one member is reported, those without a report count as earning nothing', () => {
+    expect(byName(household([0, 0, 0])).dibao).toMatchObject({
+      status: 'eligible',
+      monthlyAmountFen: 313_500,
+    });
   });
 });
 
 describe('expenditure-type hardship (刚性支出困难)', () => {
+  it('the income test is exact in fen: household income × 12 against the per-capita limit × size', () => {
+    // A limit of 60,000.05 yuan a year (not a multiple of 12 fen). Three people on 15,000.02 yuan a
+    // month earn 180,000.24 a year, 9 fen above 3 × 60,000.05; a floored per-capita monthly
+    // figure (5,000.00 × 12 = 60,000.00) would have let them through.
+    const limit = { ...p2024, lastYearDisposableIncomeFen: 6_000_005 };
+    const three = (monthly: number) => household([monthly, 0, 0], { rigidSpendingFen: 900_000_000 });
+    const check = (monthly: number) =>
+      decide(three(monthly), limit, asOf).programmes[3]?.checks.find(
+        (c) => c.code === 'INCOME_BELOW_LOCAL_DISPOSABLE',
+      );
+    expect(check(1_500_001)).toEqual({
+      code: 'INCOME_BELOW_LOCAL_DISPOSABLE',
+      passed: true,
+      actual: 18_000_012,
+      threshold: 18_000_015,
+    });
+    expect(check(1_500_002)).toMatchObject({ passed: false, actual: 18_000_024 });
+    expect(status(three(1_500_002), 'hardship', limit)).toBe('ineligible');
+  });
+
   // 5,000 yuan a month for three: above the edge band; 60,000 yuan a year, 60% of it 36,000 yuan.
   it('rigid spending must exceed 60% of annual income, strictly', () => {
     expect(status(household([500_000, 0, 0], { rigidSpendingFen: 3_600_000 }), 'hardship')).toBe(

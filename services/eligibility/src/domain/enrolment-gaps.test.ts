@@ -27,6 +27,7 @@ const poor: HouseholdFacts = {
       hasAbleSupporter: false,
     },
   ],
+  incomeKnown: true,
   assets: { financialAssetsFen: 0, hasNonEssentialVehicle: false, propertyCount: 1 },
   rigidSpendingFen: 0,
 };
@@ -86,6 +87,7 @@ describe('screening against enrolment', () => {
           hasAbleSupporter: false,
         },
       ],
+      incomeKnown: true,
       assets: { financialAssetsFen: 0, hasNonEssentialVehicle: false, propertyCount: 1 },
       rigidSpendingFen: 0,
     };
@@ -106,5 +108,80 @@ describe('screening against enrolment', () => {
     const a = enrolmentGaps(decide(poor, policy, asOf), []);
     expect(sameGaps(a, [...a].reverse())).toBe(true);
     expect(sameGaps(a, [])).toBe(false);
+  });
+});
+
+describe('tekun takes precedence over dibao (one person is not paid twice)', () => {
+  // A 70-year-old alone: no income, no work ability, no able supporter — tekun; once counted for
+  // tekun, nobody is left in the household's dibao calculation.
+  const elder = {
+    residentId: '990000195501010011',
+    birthDate: '1955-01-01',
+    workAbility: 'none' as const,
+    inInstitution: false,
+    monthlyIncomeFen: 0,
+    hasAbleSupporter: false,
+  };
+  const alone: HouseholdFacts = { ...poor, householdId: 'H3', members: [elder] };
+  const tekunEnrolled = [{ enrolmentId: 'TK-1', programme: 'tekun-dispersed' as const, monthlyFen: 146_300 }];
+
+  it('a household wholly covered by tekun has no dibao gap, enrolled in tekun or not', () => {
+    const decision = decide(alone, policy, asOf);
+    expect(decision.programmes.find((p) => p.programme === 'dibao')).toMatchObject({
+      status: 'ineligible',
+      checks: expect.arrayContaining([
+        { code: 'MEMBERS_NOT_COVERED_BY_TEKUN', passed: false, actual: 0, threshold: 1 },
+      ]),
+    });
+    expect(enrolmentGaps(decision, tekunEnrolled)).toEqual([]);
+    expect(enrolmentGaps(decision, []).map((g) => g.programme)).toEqual(['tekun-dispersed']);
+  });
+
+  it('paid dibao as well as tekun: the dibao is receiving but not eligible', () => {
+    const both = [
+      ...tekunEnrolled,
+      { enrolmentId: 'DB-9', programme: 'dibao' as const, monthlyFen: 104_500 },
+    ];
+    expect(enrolmentGaps(decide(alone, policy, asOf), both)).toEqual([
+      {
+        programme: 'dibao',
+        kind: 'receiving-not-eligible',
+        enrolmentId: 'DB-9',
+        receivingMonthlyFen: 104_500,
+        decidedMonthlyFen: 0,
+      },
+    ]);
+  });
+
+  it('the other members still count for dibao: the son earning 500 yuan is a household of one', () => {
+    const son = {
+      ...elder,
+      residentId: '990000198501010031',
+      birthDate: '1985-01-01',
+      workAbility: 'full' as const,
+      monthlyIncomeFen: 50_000,
+    };
+    const decision = decide({ ...alone, members: [elder, son] }, policy, asOf);
+    // 1 × 1,045 − 500 = 545 yuan, not 2 × 1,045 − 500.
+    expect(enrolmentGaps(decision, tekunEnrolled)).toEqual([
+      {
+        programme: 'dibao',
+        kind: 'eligible-not-receiving',
+        receivingMonthlyFen: 0,
+        decidedMonthlyFen: 54_500,
+      },
+    ]);
+  });
+
+  it('is policy data: without the precedence the elder screens for both and dibao is a gap', () => {
+    const without = { ...policy, tekunExcludedFromDibao: false };
+    expect(enrolmentGaps(decide(alone, without, asOf), tekunEnrolled)).toEqual([
+      {
+        programme: 'dibao',
+        kind: 'eligible-not-receiving',
+        receivingMonthlyFen: 0,
+        decidedMonthlyFen: 104_500,
+      },
+    ]);
   });
 });

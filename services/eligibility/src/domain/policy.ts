@@ -17,8 +17,38 @@ export interface Policy {
   riskCatastrophicRatioBp: number;
   riskCapacityToPayRatioBp: number;
   majorIllnessClaimFen: number;
+  /**
+   * 特困 "no means of living" (无生活来源): a member's monthly income strictly below this share of
+   * the dibao standard (10,000 bp: below the standard itself), property within the dibao limits.
+   */
+  tekunIncomeLimitBpOfDibao: number;
+  /** Programme precedence: tekun members leave the household's dibao calculation. */
+  tekunExcludedFromDibao: boolean;
   assumed: string[];
+  /** Where a rule of this version comes from, per parameter. */
+  sources: { parameter: string; source: string }[];
 }
+
+/**
+ * The rules every seed version carries, with their sources. Migration 004 gives the versions
+ * stored before these fields existed the same values (it adds the fields; no figure changes).
+ */
+export const programmeRules = {
+  tekunIncomeLimitBpOfDibao: 10_000,
+  tekunExcludedFromDibao: true,
+  sources: [
+    {
+      parameter: 'tekunIncomeLimitBpOfDibao',
+      source:
+        '特困人员认定办法（民发〔2021〕43号）第七条：收入低于当地最低生活保障标准，且财产符合当地特困人员财产状况规定的，认定为无生活来源',
+    },
+    {
+      parameter: 'tekunExcludedFromDibao',
+      source:
+        '国务院关于进一步健全特困人员救助供养制度的意见（国发〔2016〕14号）：特困人员救助供养与最低生活保障等制度相衔接；受特困供养的人员不再同时计入家庭低保',
+    },
+  ],
+};
 
 const yardsticks = {
   riskWatchRatioBp: 1_000,
@@ -52,6 +82,7 @@ export const seedPolicies: Policy[] = [
     rigidSpendingWindowMonths: 12,
     ...placeholders,
     ...yardsticks,
+    ...programmeRules,
     assumed: ['dibaoStandardFen', 'tekunStandardFen', ...placeholderNames],
   },
   {
@@ -65,6 +96,7 @@ export const seedPolicies: Policy[] = [
     rigidSpendingWindowMonths: 12,
     ...placeholders,
     ...yardsticks,
+    ...programmeRules,
     assumed: ['dibaoStandardFen', ...placeholderNames],
   },
   {
@@ -78,6 +110,7 @@ export const seedPolicies: Policy[] = [
     rigidSpendingWindowMonths: 12,
     ...placeholders,
     ...yardsticks,
+    ...programmeRules,
     assumed: ['dibaoStandardFen', 'tekunStandardFen', ...placeholderNames],
   },
   {
@@ -91,6 +124,7 @@ export const seedPolicies: Policy[] = [
     rigidSpendingWindowMonths: 12,
     ...placeholders,
     ...yardsticks,
+    ...programmeRules,
     assumed: ['dibaoStandardFen', 'tekunStandardFen', ...placeholderNames],
   },
 ];

@@ -116,6 +116,8 @@ export function factsFromRequest(req: EvaluateRequest__Output, asOf: string): Ho
         }
       : null,
     rigidSpendingFen: fen(facts.rigidSpendingFen, 'rigidSpendingFen'),
+    // A what-if states every member's income (0 when none): it is known.
+    incomeKnown: true,
   };
 }
 

@@ -38,6 +38,7 @@ export async function loadFactsMany(
   );
   // An income counts for the household it was reported for.
   const incomeOf = new Map(incomes.map((r) => [`${r.household_id}/${r.resident_id}`, Number(r.monthly_fen)]));
+  const incomeReported = new Set(incomes.map((r) => r.household_id));
   const { rows: assets } = await client.query<{
     household_id: string;
     financial_assets_fen: string;
@@ -75,11 +76,14 @@ export async function loadFactsMany(
         members: household.members.map((m) => ({
           ...m,
           ...(certificationOf.has(m.residentId) ? { disability: certificationOf.get(m.residentId) } : {}),
+          // Members without a report of their own have none, once the household's income is known.
           monthlyIncomeFen: incomeOf.get(`${household.household_id}/${m.residentId}`) ?? 0,
           hasAbleSupporter: household.supporters.some(
             (s) => s.supportsResidentId === m.residentId && s.canSupport,
           ),
         })),
+        // Unknown is not zero: no report for any member leaves the income undecided.
+        incomeKnown: incomeReported.has(household.household_id),
         assets: asset
           ? {
               financialAssetsFen: Number(asset.financial_assets_fen),

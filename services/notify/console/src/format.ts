@@ -52,6 +52,12 @@ export const HISTORY: Record<string, string> = {
   resolved: '办结',
   dismissed: '驳回',
   reassigned: '转派',
+  'cause-withdrawn': '预警原因已撤销',
+};
+
+/** Outcomes discovery sets itself (never offered to a handler). */
+export const SYSTEM_OUTCOME: Record<string, string> = {
+  'cause-withdrawn': '预警原因已撤销，系统自动关闭',
 };
 
 /** Known evidence fields by name; amounts in fen are shown in yuan, basis points as percent. */

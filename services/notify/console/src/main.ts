@@ -86,7 +86,9 @@ function Shell() {
   const onNotice = useCallback((n: Notice) => {
     if (
       n.event === 'AlertOpened' ||
-      (n.event === 'AlertAssigned' && n.assigneeUserId === currentUser()?.id)
+      (n.event === 'AlertAssigned' && n.assigneeUserId === currentUser()?.id) ||
+      // The cause of an alert in the handler's hands went away: they must look again.
+      (n.event === 'AlertCauseWithdrawn' && n.closed === false && n.assigneeUserId === currentUser()?.id)
     ) {
       setFresh((s) => new Set(s).add(n.alertId));
       if (soundRef.current) chime();

@@ -11,6 +11,8 @@ export interface Notice {
   householdId?: string;
   eventId?: string;
   occurredAt?: string;
+  /** AlertCauseWithdrawn: whether the alert closed itself (else it stays for its handler). */
+  closed?: boolean;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'offline';

@@ -15,7 +15,14 @@ export interface Alert {
   status: string;
   outcome: string | null;
   dismissReason: string | null;
-  reasons: { code: string; summary: string; evidence?: Record<string, unknown>; at?: string }[];
+  reasons: {
+    code: string;
+    summary: string;
+    evidence?: Record<string, unknown>;
+    at?: string;
+    /** When the reason's cause went away (a risk cleared, a gap closed, a certificate retracted). */
+    withdrawnAt?: string;
+  }[];
   raisedAt: string;
   acknowledgeDueAt: string;
   visitDueAt: string;

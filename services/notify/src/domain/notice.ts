@@ -1,5 +1,6 @@
 import {
   type AlertAssigned,
+  type AlertCauseWithdrawn,
   type AlertClosed,
   type AlertDismissed,
   type AlertEvidenceAdded,
@@ -21,7 +22,8 @@ export type AlertEvent =
   | { name: 'AlertNoteAdded'; payload: AlertNoteAdded }
   | { name: 'AlertSlaBreached'; payload: AlertSlaBreached }
   | { name: 'AlertClosed'; payload: AlertClosed }
-  | { name: 'AlertDismissed'; payload: AlertDismissed };
+  | { name: 'AlertDismissed'; payload: AlertDismissed }
+  | { name: 'AlertCauseWithdrawn'; payload: AlertCauseWithdrawn };
 
 export type AlertEventName = AlertEvent['name'];
 

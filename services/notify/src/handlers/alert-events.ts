@@ -1,5 +1,6 @@
 import {
   AlertAssigned,
+  AlertCauseWithdrawn,
   AlertClosed,
   AlertDismissed,
   AlertEvidenceAdded,
@@ -68,5 +69,6 @@ export function alertEventHandlers(deps: { robots: RobotDelivery; now: () => Dat
     on(AlertSlaBreached, (payload, ctx) => handle({ name: 'AlertSlaBreached', payload }, ctx)),
     on(AlertClosed, (payload, ctx) => handle({ name: 'AlertClosed', payload }, ctx)),
     on(AlertDismissed, (payload, ctx) => handle({ name: 'AlertDismissed', payload }, ctx)),
+    on(AlertCauseWithdrawn, (payload, ctx) => handle({ name: 'AlertCauseWithdrawn', payload }, ctx)),
   ];
 }

@@ -77,6 +77,10 @@ export async function applyToAlert(client: Queryable, event: AlertEvent, at: Dat
     case 'AlertDismissed':
       await set(`status = 'dismissed'`, []);
       break;
+    case 'AlertCauseWithdrawn':
+      // Closed by discovery when nobody had acknowledged it; otherwise it stays with its handler.
+      if (event.payload.closed) await set(`status = 'closed'`, []);
+      break;
     case 'AlertAssigned':
     case 'AlertNoteAdded':
       break;

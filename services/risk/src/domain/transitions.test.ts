@@ -43,4 +43,14 @@ describe('announcing risk changes', () => {
     ]);
     expect(changesOf({ level: null, majorIllnessFlagged: true }, assessment(null, 100, ['C9']))).toEqual([]);
   });
+
+  it('clears a 大病 flag when no such claim is left, and only then', () => {
+    expect(changesOf({ level: null, majorIllnessFlagged: true }, assessment(null, 100, []))).toEqual([
+      { kind: 'clear', level: 'major-illness', reason: 'below-threshold' },
+    ]);
+    expect(changesOf({ level: null, majorIllnessFlagged: true }, assessment(null, 0, []))).toEqual([
+      { kind: 'clear', level: 'major-illness', reason: 'left-window' },
+    ]);
+    expect(changesOf({ level: null, majorIllnessFlagged: false }, assessment(null, 100, []))).toEqual([]);
+  });
 });

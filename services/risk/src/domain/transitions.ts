@@ -7,12 +7,14 @@ export interface StoredRisk {
 
 export type RiskChange =
   | { kind: 'flag'; level: RiskLevel | 'major-illness' }
-  | { kind: 'clear'; level: RiskLevel; reason: 'left-window' | 'below-threshold' };
+  | { kind: 'clear'; level: RiskLevel | 'major-illness'; reason: 'left-window' | 'below-threshold' };
 
 /**
  * What to announce after a re-assessment: a flag when the household enters a higher level (not
  * again while it stays or eases to a lower one), a clear when it falls below every threshold,
- * and a 大病 flag once while such a claim is in the window.
+ * and a 大病 flag once while such a claim is in the window — cleared when none is left (the claim
+ * reversed or corrected below the amount, or out of the window), so the alert it raised loses its
+ * cause.
  */
 export function changesOf(stored: StoredRisk, now: RiskAssessment): RiskChange[] {
   const changes: RiskChange[] = [];
@@ -27,6 +29,12 @@ export function changesOf(stored: StoredRisk, now: RiskAssessment): RiskChange[]
   }
   if (now.majorIllnessClaimIds.length > 0 && !stored.majorIllnessFlagged)
     changes.push({ kind: 'flag', level: 'major-illness' });
+  else if (now.majorIllnessClaimIds.length === 0 && stored.majorIllnessFlagged)
+    changes.push({
+      kind: 'clear',
+      level: 'major-illness',
+      reason: now.outOfPocketFen === 0 ? 'left-window' : 'below-threshold',
+    });
   return changes;
 }
 

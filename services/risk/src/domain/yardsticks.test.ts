@@ -64,6 +64,18 @@ describe('the yardsticks', () => {
     expect(levelOf([746_001], 2_000_000)).toBe('severe');
   });
 
+  it('severe tells pushed below the line by medical costs from already below it (one fen either side)', () => {
+    const causeOf = (oop: number, income: number) =>
+      assess({ claims: [claim(oop)], annualIncomeFen: income, householdSize: 1, policy, asOf }).severeCause;
+    // Exactly at the line (1,045 × 12 = 12,540 yuan): one fen of care pushes it below.
+    expect(causeOf(1, 1_254_000)).toBe('pushed-below');
+    // One fen a year under the line: already below before any care.
+    expect(causeOf(1, 1_253_999)).toBe('already-below');
+    expect(causeOf(746_001, 2_000_000)).toBe('pushed-below');
+    // Not severe: no cause.
+    expect(causeOf(746_000, 2_000_000)).toBeUndefined();
+  });
+
   it('claims of two members sum', () => {
     expect(levelOf([500_000, 500_001], 10_000_000)).toBe('watch');
   });

@@ -38,6 +38,11 @@ export interface RiskAssessment {
   outOfPocketCapacityShareBp?: number;
   perCapitaMonthlyIncomeBeforeFen?: number;
   perCapitaMonthlyIncomeAfterFen?: number;
+  /**
+   * For severe: whether medical costs took income from at or above the dibao line to below it
+   * (因病致贫, pushed-below), or income was under the line already and the costs deepen it.
+   */
+  severeCause?: 'pushed-below' | 'already-below';
   /** Claims in the window, largest out of pocket first. */
   contributingClaimIds: string[];
   /** The same claims with their date of care and out of pocket. */
@@ -109,8 +114,11 @@ export function assess(input: {
   // 因病致贫: per-capita monthly income after OOP below the dibao standard, i.e. (income − OOP) / 12 / size < standard.
   const severe = income - oop < subsistence;
 
-  if (severe) assessment.level = 'severe';
-  else if (overShare || overCapacity) assessment.level = 'catastrophic';
+  if (severe) {
+    assessment.level = 'severe';
+    // Per-capita income before OOP under the standard ⇔ income < standard × size × 12.
+    assessment.severeCause = income < subsistence ? 'already-below' : 'pushed-below';
+  } else if (overShare || overCapacity) assessment.level = 'catastrophic';
   else if (watch) assessment.level = 'watch';
   return assessment;
 }

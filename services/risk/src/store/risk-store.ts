@@ -284,7 +284,7 @@ export async function policyOn(client: pg.ClientBase, date: string): Promise<Ris
   return rows[0]?.figures;
 }
 
-export type StoredVerdict = StoredRisk & { flagId: string | null };
+export type StoredVerdict = StoredRisk & { flagId: string | null; majorIllnessFlagId: string | null };
 
 /**
  * Locks the households' verdict rows (creating them), in household order so concurrent
@@ -316,6 +316,7 @@ export async function lockStoredRisks(
       {
         level: row.level,
         majorIllnessFlagged: Boolean(row.major_illness_flag_id),
+        majorIllnessFlagId: row.major_illness_flag_id,
         flagId: row.flag_id,
       },
     ]),
@@ -328,6 +329,8 @@ export interface VerdictToSave {
   flagId: string | null;
   /** Set when a 大病 flag was raised now; otherwise the stored one is kept. */
   majorIllnessFlagId?: string;
+  /** The 大病 flag was cleared now: the next such claim flags again. */
+  majorIllnessCleared?: boolean;
   assessment: unknown;
 }
 
@@ -341,9 +344,10 @@ export async function saveStoredRisks(
   await client.query(
     `update household_risk h
         set level = v.level, flag_id = v.flag_id, assessment = v.assessment::jsonb, evaluated_at = $1,
-            major_illness_flag_id = coalesce(v.major_illness_flag_id, h.major_illness_flag_id)
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-            as v(household_id, level, flag_id, major_illness_flag_id, assessment)
+            major_illness_flag_id = case when v.major_illness_cleared then null
+                                         else coalesce(v.major_illness_flag_id, h.major_illness_flag_id) end
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+            as v(household_id, level, flag_id, major_illness_flag_id, assessment, major_illness_cleared)
       where h.household_id = v.household_id`,
     [
       at,
@@ -352,6 +356,7 @@ export async function saveStoredRisks(
       verdicts.map((v) => v.flagId),
       verdicts.map((v) => v.majorIllnessFlagId ?? null),
       verdicts.map((v) => JSON.stringify(v.assessment)),
+      verdicts.map((v) => v.majorIllnessCleared ?? false),
     ],
   );
 }

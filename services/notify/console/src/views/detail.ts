@@ -8,6 +8,7 @@ import {
   OUTCOME,
   PRIORITY,
   STATUS,
+  SYSTEM_OUTCOME,
   when,
 } from '../format.ts';
 import { useNames } from '../names.ts';
@@ -302,6 +303,19 @@ function Due({
   </div>`;
 }
 
+/**
+ * An alert still in a handler's hands whose cause went away upstream (the risk cleared, the gap
+ * closed, the certificate was retracted): said at the top, before anything else is done with it.
+ */
+function CauseWithdrawn({ alert }: { alert: AlertDetail }) {
+  const live = ['open', 'acknowledged', 'visiting'].includes(alert.status);
+  const latest = [...alert.history].reverse().find((h) => h.action === 'cause-withdrawn');
+  if (!live || !latest) return null;
+  return html`<p class="cause-withdrawn-banner" role="status" data-testid="cause-withdrawn">
+    <strong>预警原因有变化：</strong>${String(latest.detail.summary ?? '')}（${when(latest.at)}）
+  </p>`;
+}
+
 export function DetailView({ id }: { id: string }) {
   const nameOf = useNames();
   const detail = useLoad(() => getJson<AlertDetail>(discovery(`/v1/alerts/${encodeURIComponent(id)}`)), [id]);
@@ -327,7 +341,8 @@ export function DetailView({ id }: { id: string }) {
         <span>${PRIORITY[a.priority] ?? a.priority}</span>
         <span>${a.communityName ?? a.communityCode}</span>
       </p>
-      ${a.outcome ? html`<p>办结结果：${OUTCOME[a.outcome] ?? a.outcome}</p>` : null}
+      ${a.outcome ? html`<p>办结结果：${OUTCOME[a.outcome] ?? SYSTEM_OUTCOME[a.outcome] ?? a.outcome}</p>` : null}
+      <${CauseWithdrawn} alert=${a} />
       ${a.dismissReason ? html`<p>驳回原因：${DISMISS_REASON[a.dismissReason] ?? a.dismissReason}</p>` : null}
       <${Actions} alert=${a} onDone=${detail.reload} />
 
@@ -335,8 +350,8 @@ export function DetailView({ id }: { id: string }) {
         <h2 id="reasons-title">预警原因</h2>
         <ul class="reasons">
           ${a.reasons.map(
-            (r) => html`<li>
-              <p class="reason">${r.summary}</p>
+            (r) => html`<li class=${r.withdrawnAt ? 'withdrawn' : ''}>
+              <p class="reason">${r.withdrawnAt ? html`<span class="badge">已撤销</span> ` : null}${r.summary}</p>
               ${
                 r.evidence && Object.keys(r.evidence).length > 0
                   ? html`<details><summary>依据明细</summary><${Evidence} evidence=${r.evidence} /></details>`
@@ -392,7 +407,11 @@ export function DetailView({ id }: { id: string }) {
         <ol class="history">
           ${a.history.map(
             (h) =>
-              html`<li><span>${when(h.at)}</span> <strong>${HISTORY[h.action] ?? h.action}</strong> <span class="muted">${h.actor === 'system' ? '系统' : nameOf(h.actor)}</span></li>`,
+              html`<li class=${h.action === 'cause-withdrawn' ? 'cause-withdrawn' : ''}><span>${when(h.at)}</span> <strong>${HISTORY[h.action] ?? h.action}</strong> <span class="muted">${h.actor === 'system' ? '系统' : nameOf(h.actor)}</span>${
+                h.action === 'cause-withdrawn' && typeof h.detail.summary === 'string'
+                  ? html` <span>${h.detail.summary}</span>`
+                  : null
+              }</li>`,
           )}
         </ol>
       </section>
