@@ -1,22 +1,16 @@
 import type { Logger } from '@huimin/kit';
 import { createCoalescingWriter } from './coalescing-writer.ts';
-import type { IdempotencyEntry, IdempotencyStore } from './store/idempotency-store.ts';
 import type { Receipt, ReceiptStore } from './store/receipt-store.ts';
 
-// What a request leaves behind once its answer is decided, written off the request path in
-// batches shared by every request of the moment: its receipts (one insert) and, for events the
-// broker acknowledged, the idempotency marks that let a retry get the original answer (one Redis
-// script). Receipts go first, so an id Redis calls accepted always has its receipt.
+// The receipts of answered requests, written off the request path in batches shared by every
+// request of the moment (one insert).
 //
 // A crash before a batch is written loses nothing a client was told about: every accepted event
 // carries its receipt in its Kafka record (the `huimin_receipt` header), and a starting replica
-// writes the receipts of recent records that have none (receipt-recovery.ts). An idempotency mark
-// lost that way leaves the id "in flight" until the pending mark expires (60 s); a retry after that
-// publishes again, with the same ce_id, and consumers' inboxes drop it.
+// writes the receipts of recent records that have none (receipt-recovery.ts).
 
 export type FollowUp =
   | { kind: 'receipt'; receipt: Receipt }
-  | { kind: 'accept'; entry: IdempotencyEntry; receivedAt: Date }
   /** Resolves once everything handed over before it is written (receipt reads wait for it). */
   | { kind: 'barrier' };
 
@@ -30,26 +24,25 @@ export interface AfterAck {
 
 export function createAfterAck(options: {
   receipts: ReceiptStore;
-  idempotency: IdempotencyStore;
   logger: Logger;
   maxItems?: number;
 }): AfterAck {
-  const { receipts, idempotency, logger } = options;
+  const { receipts, logger } = options;
   let closing = false;
 
-  async function persistently(what: string, write: () => Promise<void>, giveUpWhenClosing: boolean) {
+  async function persistently(rows: Receipt[]) {
     for (let attempt = 1; ; attempt++) {
       try {
-        await write();
+        await receipts.append(rows);
         return;
       } catch (err: unknown) {
         // While running, receipts are retried until Postgres takes them (readiness reports it
         // meanwhile); at shutdown, a few attempts, then the next start recovers them from Kafka.
-        if ((closing || !giveUpWhenClosing) && attempt >= 3) {
-          logger.error({ err, attempt }, `could not write ${what}; giving up`);
+        if (closing && attempt >= 3) {
+          logger.error({ err, attempt, receipts: rows.length }, 'could not write receipts; giving up');
           return;
         }
-        logger.warn({ err, attempt }, `could not write ${what}; retrying`);
+        logger.warn({ err, attempt }, 'could not write receipts; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5000)));
       }
     }
@@ -59,21 +52,8 @@ export function createAfterAck(options: {
     maxItems: options.maxItems ?? 10_000,
     async write(items) {
       const rows: Receipt[] = [];
-      const accepted = new Map<number, IdempotencyEntry[]>();
-      for (const item of items) {
-        if (item.kind === 'receipt') rows.push(item.receipt);
-        else if (item.kind === 'accept') {
-          const at = item.receivedAt.getTime();
-          const list = accepted.get(at);
-          if (list) list.push(item.entry);
-          else accepted.set(at, [item.entry]);
-        }
-      }
-      if (rows.length > 0) await persistently('receipts', () => receipts.append(rows), true);
-      // Marks are best effort: without one, a retry is only asked to wait, then published again.
-      for (const [at, entries] of accepted) {
-        await persistently('idempotency marks', () => idempotency.accept(entries, new Date(at)), false);
-      }
+      for (const item of items) if (item.kind === 'receipt') rows.push(item.receipt);
+      if (rows.length > 0) await persistently(rows);
     },
   });
 

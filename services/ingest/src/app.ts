@@ -18,7 +18,7 @@ import { ingestErrors } from './errors.ts';
 import { registerEventRoutes } from './handlers/event-routes.ts';
 import { registerReceiptRoutes } from './handlers/receipt-routes.ts';
 import { createRequestGuard } from './handlers/request-guard.ts';
-import { createIntake } from './intake.ts';
+import { type Acceptance, createIntake } from './intake.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { createAdmissionGate } from './store/admission.ts';
 import { createCredentialStore } from './store/credential-store.ts';
@@ -98,7 +98,11 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
     },
   });
   const idempotency = createIdempotencyStore(redis, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
-  const afterAck = createAfterAck({ receipts: receiptStore, idempotency, logger });
+  const afterAck = createAfterAck({ receipts: receiptStore, logger });
+  const acceptances = createCoalescingWriter<Acceptance>({
+    write: (items) => idempotency.acceptEach(items),
+    maxItems: 10_000,
+  });
 
   const guard = createRequestGuard({
     directory,
@@ -108,7 +112,7 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
     signatureToleranceSeconds: config.SIGNATURE_TOLERANCE_SECONDS,
     now,
   });
-  const intake = createIntake({ idempotency, publisher: kafkaWriter, afterAck });
+  const intake = createIntake({ idempotency, publisher: kafkaWriter, acceptances });
 
   const server = await createHttpServer({
     name: 'ingest',
@@ -168,7 +172,7 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
     async close() {
       await server.close();
       directory.stop();
-      await kafkaWriter.idle();
+      await Promise.all([kafkaWriter.idle(), acceptances.idle()]);
       await afterAck.close();
       await admin.disconnect();
     },

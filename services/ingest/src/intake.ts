@@ -1,10 +1,14 @@
 import type { EventDefinition } from '@huimin/contracts';
 import { eventRecord, type PublishableRecord } from '@huimin/kafka';
-import type { AfterAck } from './after-ack.ts';
 import type { CoalescingWriter, Lane } from './coalescing-writer.ts';
 import type { DepartmentCode } from './domain/departments.ts';
 import { publishedEventId } from './domain/event-id.ts';
-import { type IdempotencyStore, idempotencyKey, type Reservation } from './store/idempotency-store.ts';
+import {
+  type IdempotencyEntry,
+  type IdempotencyStore,
+  idempotencyKey,
+  type Reservation,
+} from './store/idempotency-store.ts';
 
 /** A checked event waiting to be published. */
 export interface Candidate {
@@ -25,19 +29,26 @@ export type IntakeResult =
   /** Publishing failed: the event may or may not be on the topic; a retry with the same id is safe. */
   | { status: 'unknown' };
 
+/** An id to remember as accepted, and since when. */
+export interface Acceptance {
+  entry: IdempotencyEntry;
+  receivedAt: Date;
+}
+
 export interface IntakeOptions {
   idempotency: IdempotencyStore;
   publisher: CoalescingWriter<PublishableRecord>;
-  afterAck: AfterAck;
+  /** Writes acceptance marks; concurrent requests' marks share one Redis call. */
+  acceptances: CoalescingWriter<Acceptance>;
 }
 
 /**
  * The step from "checked" to "durably in Kafka": reserve each event id (a retry of an accepted id
  * gets its original answer and publishes nothing) unless the caller reserved it already, publish
- * what is new in order (acks=all); then the caller may answer 2xx. The ids are remembered as
- * accepted after the answer, with the receipts (after-ack.ts).
+ * what is new in order (acks=all), then remember the ids as accepted (in one Redis call shared with
+ * the other requests of the moment). Only after that may the caller answer 2xx.
  */
-export function createIntake({ idempotency, publisher, afterAck }: IntakeOptions) {
+export function createIntake({ idempotency, publisher, acceptances }: IntakeOptions) {
   return {
     async publish(
       request: { department: DepartmentCode; definition: EventDefinition; lane: Lane; receivedAt: Date },
@@ -103,14 +114,16 @@ export function createIntake({ idempotency, publisher, afterAck }: IntakeOptions
       for (const { index } of unwritten) results[index] = { status: 'unknown' };
       // Free the ids whose publish failed so a retry can publish them (if the broker did get them
       // after all, the retry's copy carries the same ce_id and consumers' inboxes drop it).
-      afterAck.record(
-        written.map(({ index }) => ({
-          kind: 'accept',
-          entry: entries[index] as (typeof entries)[number],
-          receivedAt,
-        })),
-      );
-      await Promise.all(unwritten.map(({ reservation }) => reservation.release()));
+      const [marked] = await Promise.all([
+        acceptances.submit(
+          written.map(({ index }) => ({ entry: entries[index] as IdempotencyEntry, receivedAt })),
+          lane,
+        ),
+        ...unwritten.map(({ reservation }) => reservation.release()),
+      ]);
+      // Published but not remembered: answered 503, and a retry is published again with the same
+      // ce_id, which consumers drop.
+      if (marked.error !== undefined) throw marked.error;
       return results;
     },
   };

@@ -128,15 +128,23 @@ export function createIdempotencyStore(redis: Redis, options: IdempotencyStoreOp
 
     /** Marks keys accepted: from now on a retry gets the original answer. */
     async accept(entries: readonly IdempotencyEntry[], receivedAt: Date): Promise<void> {
-      if (entries.length === 0) return;
-      const at = receivedAt.getTime();
+      await this.acceptEach(entries.map((entry) => ({ entry, receivedAt })));
+    },
+
+    /** Marks keys accepted, each with its own time (many requests' keys in one script call). */
+    async acceptEach(items: readonly { entry: IdempotencyEntry; receivedAt: Date }[]): Promise<void> {
+      if (items.length === 0) return;
+      const entries = items.map((item) => ({
+        key: item.entry.key,
+        fingerprint: `${item.entry.fingerprint}|${item.receivedAt.getTime()}`,
+      }));
       await inSlices(entries, async (slice) => {
         await commands.ingestAccept?.call(
           redis,
           slice.length,
           ...slice.map((e) => e.key),
           ttlSeconds,
-          ...slice.map((e) => `a|${e.fingerprint}|${at}`),
+          ...slice.map((e) => `a|${e.fingerprint}`),
         );
         return [];
       });
