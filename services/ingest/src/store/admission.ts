@@ -1,27 +1,43 @@
 import type { Redis } from 'ioredis';
 import { TAKE_TOKENS_LUA } from './rate-limiter.ts';
 
-// Everything a single-event request asks Redis before its body is looked at, in one script and so
-// one round trip: spend a token of the department's live bucket; if allowed, remember the request's
-// signature (replay guard) and reserve its event id (idempotency). Same keys and values as the
-// separate stores (rate-limiter.ts, replay-guard.ts, idempotency-store.ts), so replicas running
-// either path agree. A refused request reserves nothing and records no signature, as before.
+// Everything a single-event request asks Redis before its body is looked at, in one script: spend a
+// token of the department's live bucket; if allowed, remember the request's signature (replay
+// guard) and reserve its event id (idempotency). Same keys and values as the separate stores
+// (rate-limiter.ts, replay-guard.ts, idempotency-store.ts), so replicas running either path agree.
+// A refused request reserves nothing and records no signature.
+//
+// The requests that arrive while a call is in flight go together in the next one (up to
+// MAX_PER_CALL), each handled in turn inside the script exactly as if alone: one Redis round trip
+// per request at most, and under load a fraction of one, with the client's per-command cost shared.
 
-const ADMIT = `
+const ADMIT_MANY = `
 ${TAKE_TOKENS_LUA}
-local decision = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
-if decision[1] == 0 then return { 0, decision[2], -1, '-' } end
-local fresh = -1
-if ARGV[4] == '1' then
-  fresh = redis.call('SET', KEYS[2], '1', 'EX', ARGV[5], 'NX') and 1 or 0
-  if fresh == 0 then return { 1, '0', 0, '-' } end
+local out = {}
+for i = 0, #KEYS / 3 - 1 do
+  local k = i * 3
+  local a = i * 8
+  local decision = take(KEYS[k + 1], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]))
+  local allowed, wait, fresh, previous = 0, decision[2], -1, '-'
+  if decision[1] == 1 then
+    allowed = 1
+    wait = '0'
+    if ARGV[a + 4] == '1' then
+      fresh = redis.call('SET', KEYS[k + 2], '1', 'EX', ARGV[a + 5], 'NX') and 1 or 0
+    end
+    if fresh ~= 0 and ARGV[a + 6] == '1' then
+      previous = redis.call('SET', KEYS[k + 3], ARGV[a + 8], 'PX', ARGV[a + 7], 'NX', 'GET') or ''
+    end
+  end
+  out[#out + 1] = allowed
+  out[#out + 1] = wait
+  out[#out + 1] = fresh
+  out[#out + 1] = previous
 end
-local previous = '-'
-if ARGV[6] == '1' then
-  previous = redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[7], 'NX', 'GET') or ''
-end
-return { 1, '0', fresh, previous }
+return out
 `;
+
+const MAX_PER_CALL = 500;
 
 export interface AdmissionRequest {
   /** Rate bucket, e.g. `medical-insurance-bureau:live`. */
@@ -43,20 +59,30 @@ export type Admission =
 
 export type AdmissionGate = ReturnType<typeof createAdmissionGate>;
 
-export function createAdmissionGate(redis: Redis) {
-  if (!('ingestAdmit' in redis)) redis.defineCommand('ingestAdmit', { numberOfKeys: 3, lua: ADMIT });
-  const admit = (
-    redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, string, number, string]>>
-  ).ingestAdmit as (...args: unknown[]) => Promise<[number, string, number, string]>;
+interface Waiting {
+  request: AdmissionRequest;
+  resolve(admission: Admission): void;
+  reject(err: unknown): void;
+}
 
-  return {
-    async admit(request: AdmissionRequest): Promise<Admission> {
+export function createAdmissionGate(redis: Redis) {
+  if (!('ingestAdmitMany' in redis)) redis.defineCommand('ingestAdmitMany', { lua: ADMIT_MANY });
+  const admitMany = (redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown[]>>)
+    .ingestAdmitMany as (...args: unknown[]) => Promise<unknown[]>;
+  let queue: Waiting[] = [];
+  let calling = false;
+
+  async function call(batch: readonly Waiting[]): Promise<Admission[]> {
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const { request } of batch) {
       // Unused keys still need a name; they are never touched.
-      const [allowed, wait, fresh, previous] = await admit.call(
-        redis,
+      keys.push(
         `ingest:rate:${request.bucket}`,
         request.signatureKey ?? 'ingest:unused',
         request.idempotency?.key ?? 'ingest:unused',
+      );
+      args.push(
         request.ratePerSecond,
         request.burst,
         request.cost,
@@ -66,14 +92,48 @@ export function createAdmissionGate(redis: Redis) {
         request.idempotency?.pendingMs ?? 1,
         request.idempotency?.pending ?? '',
       );
-      if (allowed !== 1) {
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Number(wait))) };
-      }
+    }
+    const flat = await admitMany.call(redis, keys.length, ...keys, ...args);
+    return batch.map((_, i): Admission => {
+      const [allowed, wait, fresh, previous] = flat.slice(i * 4, i * 4 + 4) as [
+        number,
+        string,
+        number,
+        string,
+      ];
+      if (allowed !== 1) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Number(wait))) };
       return {
         allowed: true,
         signatureFresh: fresh === -1 ? undefined : fresh === 1,
         previous: previous === '-' ? undefined : previous,
       };
+    });
+  }
+
+  function pump(): void {
+    if (calling || queue.length === 0) return;
+    const batch = queue.slice(0, MAX_PER_CALL);
+    queue = queue.slice(batch.length);
+    calling = true;
+    call(batch)
+      .then(
+        (admissions) => batch.forEach((w, i) => w.resolve(admissions[i] as Admission)),
+        (err: unknown) => {
+          for (const w of batch) w.reject(err);
+        },
+      )
+      .finally(() => {
+        calling = false;
+        pump();
+      });
+  }
+
+  return {
+    admit(request: AdmissionRequest): Promise<Admission> {
+      return new Promise((resolve, reject) => {
+        queue.push({ request, resolve, reject });
+        pump();
+      });
     },
   };
 }
