@@ -117,7 +117,11 @@ export function createAdmissionGate(redis: Redis) {
     calling = true;
     call(batch)
       .then(
-        (admissions) => batch.forEach((w, i) => w.resolve(admissions[i] as Admission)),
+        (admissions) => {
+          batch.forEach((w, i) => {
+            w.resolve(admissions[i] as Admission);
+          });
+        },
         (err: unknown) => {
           for (const w of batch) w.reject(err);
         },
