@@ -55,7 +55,8 @@ export interface CostReport {
     /** Commits per event, database-wide (other work on the database included). */
     commitsPerEventDatabaseWide: number;
   };
-  cpuSecondsPer1000Events: Record<string, number>;
+  /** null: unknown (a machine-wide sum that lost processes ending during the phase). */
+  cpuSecondsPer1000Events: Record<string, number | null>;
   /** Load average (1, 5, 15 min) when the phase ended: how busy the machine was otherwise. */
   loadAverage: number[];
 }
@@ -217,9 +218,11 @@ export async function startCostProbe(options: CostProbeOptions) {
           };
         }
       }
-      const cpuPer1000: Record<string, number> = {};
+      const cpuPer1000: Record<string, number | null> = {};
       for (const [name, seconds] of Object.entries(cpuAfter)) {
-        cpuPer1000[name] = round(per(seconds - (before.cpu[name] ?? 0)) * 1000, 3);
+        const used = seconds - (before.cpu[name] ?? 0);
+        // A machine-wide sum loses the processes that ended during the phase: below zero, unknown.
+        cpuPer1000[name] = used < 0 ? null : round(per(used) * 1000, 3);
       }
       return {
         events,
