@@ -77,46 +77,28 @@ export function createReceiptStore(pool: pg.Pool) {
   };
 }
 
-/** `insert into receipts … select … from unnest(…) as x(d, s, l, e, t, h, r, o, why)` and its arrays. */
+/**
+ * `insert into receipts … select … from json_to_recordset($1) as x(d, s, l, e, t, h, r, o, why)` and
+ * its one parameter: the rows as one JSON text (V8's JSON.stringify is far cheaper per row than the
+ * client escaping nine text arrays element by element).
+ */
 function unnestReceipts(receipts: readonly Receipt[]): { text: string; values: unknown[] } {
-  const columns = {
-    department: [] as string[],
-    submissionId: [] as string[],
-    line: [] as (number | null)[],
-    eventId: [] as (string | null)[],
-    type: [] as string[],
-    bodySha256: [] as (string | null)[],
-    receivedAt: [] as string[],
-    outcome: [] as string[],
-    reason: [] as (string | null)[],
-  };
-  for (const r of receipts) {
-    columns.department.push(r.department);
-    columns.submissionId.push(r.submissionId);
-    columns.line.push(r.line);
-    columns.eventId.push(r.eventId);
-    columns.type.push(r.type);
-    columns.bodySha256.push(r.bodySha256 === null ? null : r.bodySha256.toString('hex'));
-    columns.receivedAt.push(r.receivedAt.toISOString());
-    columns.outcome.push(r.outcome);
-    columns.reason.push(r.reason);
-  }
+  const rows = receipts.map((r) => ({
+    d: r.department,
+    s: r.submissionId,
+    l: r.line,
+    e: r.eventId,
+    t: r.type,
+    h: r.bodySha256 === null ? null : r.bodySha256.toString('hex'),
+    r: r.receivedAt.toISOString(),
+    o: r.outcome,
+    why: r.reason,
+  }));
   return {
     text: `insert into receipts (department, submission_id, line, event_id, type, body_sha256, received_at, outcome, reason)
            select d, s, l, e, t, decode(h, 'hex'), r, o, why
-             from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[],
-                         $7::timestamptz[], $8::text[], $9::text[])
-               as x(d, s, l, e, t, h, r, o, why)`,
-    values: [
-      columns.department,
-      columns.submissionId,
-      columns.line,
-      columns.eventId,
-      columns.type,
-      columns.bodySha256,
-      columns.receivedAt,
-      columns.outcome,
-      columns.reason,
-    ],
+             from json_to_recordset($1::json)
+               as x(d text, s text, l int, e text, t text, h text, r timestamptz, o text, why text)`,
+    values: [JSON.stringify(rows)],
   };
 }
