@@ -24,6 +24,7 @@ import { createLogger } from '@huimin/kit';
 import { createPool } from '@huimin/pg';
 import { hashPassword } from '../../services/identity/src/domain/passwords.ts';
 import { startIdentity } from '../../services/identity/test/harness.ts';
+import { describeCost, startCostProbe } from '../cost.ts';
 import { machine } from '../machine.ts';
 
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 100_000);
@@ -103,6 +104,12 @@ for (let i = 0; i < SIGNALS; i++) {
 }
 progress(`produced in ${((Date.now() - producedAt) / 1000).toFixed(1)} s`);
 
+// What the drain costs: Postgres writes in the schema, CPU of each replica (added as they start).
+const drainProcesses: Record<string, number | 'self'> = {
+  'driver, broker and identity (this process)': 'self',
+};
+const drainProbe = await startCostProbe({ databaseUrl, schemas: [schema], processes: drainProcesses });
+
 // Two replicas of the service as it is deployed.
 function replica(n: number): ChildProcess {
   const child = spawn(
@@ -127,6 +134,7 @@ function replica(n: number): ChildProcess {
   return child;
 }
 const replicas = [replica(0)];
+drainProcesses['discovery replica 1'] = replicas[0]?.pid ?? 0;
 // The first replica applies the migrations; the second starts once they are there.
 for (let i = 0; i < 600; i++) {
   const { rows } = await pool.query(
@@ -137,6 +145,7 @@ for (let i = 0; i < 600; i++) {
   await sleep(100);
 }
 replicas.push(replica(1));
+drainProcesses['discovery replica 2'] = replicas[1]?.pid ?? 0;
 
 async function handled(): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('select count(*) as n from signal_log');
@@ -159,6 +168,8 @@ const { rows: span } = await pool.query<{ first: Date; last: Date }>(
 );
 const drainSeconds = ((span[0]?.last.getTime() ?? 0) - (span[0]?.first.getTime() ?? 0)) / 1000;
 progress(`drained ${SIGNALS} signals in ${drainSeconds.toFixed(1)} s`);
+const drainCost = await drainProbe.stop(SIGNALS);
+process.stdout.write(describeCost('per signal', drainCost));
 
 // Latency: a steady RATE of new signals (30% merging), signal published → alert written.
 const publishedAt = new Map<string, number>();
@@ -223,6 +234,7 @@ const result = {
     seconds: Math.round(drainSeconds * 10) / 10,
     signalsPerSec: Math.round(SIGNALS / drainSeconds),
     alertsOpenedPerSec: Math.round((outcome.opened ?? 0) / drainSeconds),
+    costPerSignal: drainCost,
     samples,
   },
   latency: {

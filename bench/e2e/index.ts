@@ -26,6 +26,7 @@ import {
 import { readRecords } from '@huimin/testkit';
 import { startPlatform } from '../../e2e/platform.ts';
 import { settle } from '../../e2e/settle.ts';
+import { describeCost, startCostProbe } from '../cost.ts';
 import { machine } from '../machine.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -184,11 +185,23 @@ try {
     } as FeedEvent;
   });
   progress(`posting ${CLAIMS} claims at ${RATE}/s, ${ALERTS} of them crossing the threshold`);
+  // Every service's Postgres writes and each process's CPU over the measured stretch.
+  const probe = await startCostProbe({
+    databaseUrl: platform.databaseUrl,
+    schemas: [...platform.services.values()].map((s) => s.manifest.schema),
+    processes: {
+      ...Object.fromEntries([...platform.services].map(([name, s]) => [name, s.proc?.pid ?? 0])),
+      'embedded broker': platform.broker.proc?.pid ?? 0,
+      'driver (this process)': 'self' as const,
+    },
+  });
   const started = Date.now();
   const posted = await postFeed({ client: timed, live: claims, rate: RATE, liveConcurrency: 32 });
   const postSeconds = (Date.now() - started) / 1000;
   const deadline = Date.now() + 120_000;
   while (arrived.size < ALERTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  const cost = await probe.stop(CLAIMS);
+  process.stdout.write(describeCost('per claim', cost));
   await reader?.cancel();
   await reading.catch(() => {});
 
@@ -266,6 +279,7 @@ try {
     unexpected: [...arrived.keys()].filter((hh) => !sentAt.has(hh)).length,
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.at(-1) ?? null },
     stagesMs: stages,
+    costPerClaim: cost,
     measuredFrom:
       'the start of the claim’s POST to ingest to the AlertOpened frame read from notify’s SSE stream',
   };

@@ -4,7 +4,7 @@
 // Needs Postgres and Redis (DATABASE_URL, REDIS_URL); starts its own broker, ingest and bare
 // server as child processes, and removes its scratch schema, Redis db and broker data after.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,14 @@ import { DEV_SECRETS_KEY } from '../../services/ingest/src/config.ts';
 import { createCredentialAdmin } from '../../services/ingest/src/credential-admin.ts';
 import { createSecretBox } from '../../services/ingest/src/domain/secret-box.ts';
 import { createCredentialStore } from '../../services/ingest/src/store/credential-store.ts';
+import {
+  type CostReport,
+  cpuSeconds,
+  cpuSecondsOf,
+  describeCost,
+  loadAverage,
+  startCostProbe,
+} from '../cost.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -116,32 +124,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-}
-
-/** CPU seconds used so far by a process (utime + stime from /proc). */
-async function cpuSeconds(pid: number): Promise<number> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of every process with this command name (Postgres and Redis serve others too). */
-async function cpuSecondsOf(command: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if ((await readFile(`/proc/${entry}/comm`, 'utf8')).trim() === command)
-        total += await cpuSeconds(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
 }
 
 interface CpuSample {
@@ -322,6 +304,13 @@ async function main(): Promise<void> {
     let bareCpu = {};
     let ingestCpu = {};
     let singleTimes = {};
+    let singleCost: CostReport | undefined;
+    let batchCost: CostReport | undefined;
+    const costProcesses = {
+      ingest: pids.ingest,
+      'embedded broker': pids.broker,
+      'autocannon (driver)': 'self' as const,
+    };
     let warmupAcknowledged = 0;
     if (!skipSingle) {
       await single(bareUrl, WARMUP_SECONDS);
@@ -335,8 +324,12 @@ async function main(): Promise<void> {
       warmupAcknowledged = (await single(ingestUrl, WARMUP_SECONDS))['2xx'];
       const metricsBefore = await metricSums(ingestUrl);
       cpuBefore = await sampleCpu(pids);
+      const probe = await startCostProbe({ databaseUrl, schemas: [schema], processes: costProcesses });
       ingestResult = await single(ingestUrl, SINGLE_SECONDS);
       ingestCpu = cpuShare(cpuBefore, await sampleCpu(pids));
+      // Receipts follow the answers: the phase's writes end once ingest has written them.
+      singleCost = await probe.stop(ingestResult['2xx']);
+      process.stdout.write(describeCost('single', singleCost));
       const metricsAfter = await metricSums(ingestUrl);
       singleTimes = {
         httpMeanMs: meanMs(metricsBefore, metricsAfter, 'http:single'),
@@ -365,6 +358,7 @@ async function main(): Promise<void> {
       );
       const metricsBefore = await metricSums(ingestUrl);
       const cpuBefore = await sampleCpu(pids);
+      const probe = await startCostProbe({ databaseUrl, schemas: [schema], processes: costProcesses });
       batchResult = await autocannon({
         url: ingestUrl,
         connections: BATCH_CONNECTIONS,
@@ -386,6 +380,8 @@ async function main(): Promise<void> {
         ],
       });
       batchCpu = cpuShare(cpuBefore, await sampleCpu(pids));
+      batchCost = await probe.stop(batchResult['2xx'] * BATCH_LINES);
+      process.stdout.write(describeCost('batch', batchCost));
       const metricsAfter = await metricSums(ingestUrl);
       batchTimes = {
         httpMeanMs: meanMs(metricsBefore, metricsAfter, 'http:batch'),
@@ -412,6 +408,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'ingest',
       measuredAt: new Date().toISOString(),
+      loadAverageAtEnd: await loadAverage(),
       machine: {
         cpuModel: cpus()[0]?.model ?? 'unknown',
         cores: cpus().length,
@@ -438,6 +435,7 @@ async function main(): Promise<void> {
         met: { ratio: ratio >= 0.4, p99: ingestResult.latency.p99 <= 25 },
         ingestServerTimes: singleTimes,
         cpuCoresUsed: { bareFastifyRun: bareCpu, ingestRun: ingestCpu },
+        costPerEvent: singleCost ?? null,
       },
       batch: {
         linesPerBatch: BATCH_LINES,
@@ -450,6 +448,7 @@ async function main(): Promise<void> {
         met: eventsPerSec >= 50_000,
         ingestServerTimes: batchTimes,
         cpuCoresUsed: batchCpu,
+        costPerEvent: batchCost ?? null,
       },
       check: {
         eventsAcknowledged: accepted202,

@@ -27,6 +27,7 @@ import { createLogger } from '@huimin/kit';
 import { createPool, migrate } from '@huimin/pg';
 import { CLAIMS_BY_HOUSEHOLD } from '../../services/risk/src/handlers/topics.ts';
 import { startRiskPipeline } from '../../services/risk/src/pipeline.ts';
+import { describeCost, startCostProbe } from '../cost.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000);
 /** Events of one partition per transaction (risk's RISK_BATCH_SIZE). */
@@ -193,6 +194,11 @@ async function runInstances(
     factsSeconds = Number(((performance.now() - launched) / 1000).toFixed(1));
     progress(`${label}: ${HOUSEHOLDS} households and incomes applied in ${factsSeconds} s`);
   }
+  const probe = await startCostProbe({
+    databaseUrl,
+    schemas: [schema],
+    processes: { 'risk, broker and producer (this process)': 'self' },
+  });
   const started = performance.now();
   if (produce) produceSeconds = Number((await produceClaims()).toFixed(1));
   // Lag: claims in the feed not yet joined (the feed holds all of them from the start).
@@ -215,6 +221,8 @@ async function runInstances(
   }
   const seconds = (performance.now() - started) / 1000;
   for (const stop of stops) await stop();
+  const cost = await probe.stop(CLAIMS);
+  process.stdout.write(describeCost(`${label}, per claim`, cost));
   const { rows } = await pool.query<{ n: string }>(
     `select count(*) as n from household_risk where level is not null`,
   );
@@ -237,6 +245,7 @@ async function runInstances(
     joined,
     stillParked: Number(parked[0]?.n),
     flaggedHouseholds: Number(rows[0]?.n),
+    costPerClaim: cost,
     samples,
   };
 }

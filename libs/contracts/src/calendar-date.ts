@@ -26,10 +26,20 @@ const shanghaiDate = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+// Validation asks for today's date once per resident ID (a birth date must not be in the future):
+// the last answer serves every instant in the same second, which is always the same date.
+let lastSecond = Number.NaN;
+let lastDate = '';
+
 /** The calendar date in Asia/Shanghai at the given instant, as YYYY-MM-DD. */
 export function shanghaiDateOf(instant: Date): string {
-  // en-CA formats as YYYY-MM-DD.
-  return shanghaiDate.format(instant);
+  const second = Math.floor(instant.getTime() / 1000);
+  if (second !== lastSecond) {
+    // en-CA formats as YYYY-MM-DD. An invalid date throws here, as before.
+    lastDate = shanghaiDate.format(instant);
+    lastSecond = second;
+  }
+  return lastDate;
 }
 
 const INSTANT_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,3 +1,6 @@
+// First: kafkajs must find the header encoder in place when it loads (see the module).
+import './header-encoding.ts';
+
 export { appendEvent } from './append-event.ts';
 export { createKafkaClient, type KafkaClientOptions, parseBrokers } from './client.ts';
 export {

@@ -1,5 +1,5 @@
 import type { Logger } from '@huimin/kit';
-import { claimOutboxBatch, markOutboxSent, outboxChannel, withTransaction } from '@huimin/pg';
+import { claimOutboxBatch, outboxChannel, settleOutboxBatch, withTransaction } from '@huimin/pg';
 import pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
 import type { Publisher } from './publisher.ts';
@@ -14,6 +14,12 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (a lost LISTEN connection, another relay's rows). Default 1000 ms. */
   pollMs?: number;
+  /**
+   * How long published rows stay in the outbox, in ms (default 60,000): long enough to look at what
+   * just went out, short enough that the table holds at most a minute of traffic. 0 deletes each
+   * row in the transaction that publishes it.
+   */
+  retainSentMs?: number;
   /** Connection string for the LISTEN connection; defaults to the pool's. */
   connectionString?: string;
   /**
@@ -32,15 +38,18 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes a service's outbox in order. Each batch is read, published and marked sent inside one
+ * Publishes a service's outbox in order. Each batch is read, published and settled inside one
  * transaction that also holds the outbox lock (see claimOutboxBatch): if the process dies after
  * publishing but before commit, the rows stay unsent and go out again — at-least-once, in per-key
  * order; consumers drop the repeat through their inbox. Other replicas' relays stand by.
+ * Settling deletes the batch (retainSentMs 0) or stamps it sent and deletes rows sent longer ago
+ * than the retention, in the same statement (settleOutboxBatch): the outbox does not grow.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool, schema, publisher, logger } = options;
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 1000;
+  const settle = { retainSentMs: options.retainSentMs ?? 60_000, purgeLimit: batchSize * 4 };
   const log = logger.child({ component: 'outbox-relay', schema });
   if (options.registry) registerBacklogMetrics(options.registry, pool, schema, log);
 
@@ -54,7 +63,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function publishOneBatch(): Promise<{ published: number; more: boolean }> {
     return withTransaction(pool, async (client) => {
       const batch = await claimOutboxBatch(client, batchSize);
-      if (!batch.acquired || batch.messages.length === 0) return { published: 0, more: false };
+      if (!batch.acquired) return { published: 0, more: false };
+      if (batch.messages.length === 0) {
+        // Nothing waits: remove what outlived the retention since the last batch.
+        const { purged } = await settleOutboxBatch(client, [], settle);
+        return { published: 0, more: purged === settle.purgeLimit };
+      }
       await publisher.publishRecords(
         batch.messages.map((message) => ({
           topic: message.topic,
@@ -63,9 +77,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           value: JSON.stringify(message.payload),
         })),
       );
-      await markOutboxSent(
+      await settleOutboxBatch(
         client,
         batch.messages.map((message) => message.seq),
+        settle,
       );
       return { published: batch.messages.length, more: batch.messages.length === batchSize };
     });

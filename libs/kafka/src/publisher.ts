@@ -39,7 +39,8 @@ export interface Publisher {
 export interface PublishableRecord {
   topic: string;
   key: string;
-  headers: Record<string, string>;
+  /** Header values as text, or already encoded (a batch's shared headers, encoded once). */
+  headers: Record<string, string | Buffer>;
   value: string | Buffer;
 }
 

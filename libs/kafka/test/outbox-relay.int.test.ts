@@ -37,6 +37,24 @@ async function unsent(): Promise<number> {
   return Number(rows[0]?.n);
 }
 
+/** Rows in the outbox for a topic, sent or not. */
+async function outboxRows(topic: string): Promise<number> {
+  const { rows } = await env.pool.query<{ n: string }>('select count(*) as n from outbox where topic = $1', [
+    topic,
+  ]);
+  return Number(rows[0]?.n);
+}
+
+async function onTopic(topic: string): Promise<number> {
+  const admin = env.kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('outbox relay', () => {
   it('publishes in per-key order, woken by NOTIFY without waiting for its poll', async () => {
     const topic = testTopic('relay-order');
@@ -90,7 +108,14 @@ describe('outbox relay', () => {
       process.execPath,
       [join(import.meta.dirname, 'fixtures', 'relay-dies-after-publish.ts')],
       {
-        env: { ...process.env, BROKERS: env.brokers, DATABASE_URL: env.databaseUrl, SCHEMA: env.schema },
+        env: {
+          ...process.env,
+          BROKERS: env.brokers,
+          DATABASE_URL: env.databaseUrl,
+          SCHEMA: env.schema,
+          // The relay that deletes each row as it publishes it: the crash must bring the rows back.
+          RETAIN_SENT_MS: '0',
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
@@ -99,8 +124,9 @@ describe('outbox relay', () => {
     const signal = await new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
     expect(output).toContain('published 5');
-    // The crash came before the commit: all five rows are still unsent.
+    // The crash came before the commit: all five rows are still there, unsent.
     expect(await unsent()).toBe(5);
+    expect(await outboxRows(topic.name)).toBe(5);
 
     const relay = createOutboxRelay({
       pool: env.pool,
@@ -108,6 +134,7 @@ describe('outbox relay', () => {
       publisher: createPublisher({ producer }),
       logger: env.logger,
       connectionString: env.databaseUrl,
+      retainSentMs: 0,
     });
     // Postgres ends the killed relay's transaction (and frees the outbox lock) once it notices the
     // connection is gone, which on a loaded machine can take a moment: until then drain() stands by.
@@ -117,7 +144,7 @@ describe('outbox relay', () => {
       return republished >= 5;
     }, 'the outbox lock of the killed relay is released and the rows go out again');
     expect(republished).toBe(5);
-    expect(await unsent()).toBe(0);
+    expect(await outboxRows(topic.name)).toBe(0);
 
     // At least once: the topic holds every event twice, in order both times.
     const records = await readRecords(env.kafka, topic.name, { count: 10 });
@@ -187,6 +214,96 @@ describe('outbox relay', () => {
     const seqs = records.map((r) => JSON.parse(r.value).seq as number);
     expect(new Set(seqs).size).toBe(300);
     expect(seqs).toHaveLength(300);
+  });
+});
+
+describe('the outbox does not grow', () => {
+  it('deletes each row in the transaction that publishes it: after every wave of events the table is empty again', async () => {
+    const topic = testTopic('relay-shrinks');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    await waitUntil(async () => (await unsent()) === 0, 'earlier tests’ rows are out');
+    await env.pool.query('delete from outbox');
+    const relay = createOutboxRelay({
+      pool: env.pool,
+      schema: env.schema,
+      publisher: createPublisher({ producer }),
+      logger: env.logger,
+      batchSize: 100,
+      pollMs: 200,
+      connectionString: env.databaseUrl,
+      retainSentMs: 0,
+    });
+    await relay.start();
+    const waves = 12;
+    const perWave = 250;
+    try {
+      for (let wave = 0; wave < waves; wave++) {
+        // 25 transactions of 10 events, as a busy service appends them.
+        for (let t = 0; t < perWave / 10; t++) {
+          await withTransaction(env.pool, async (client) => {
+            for (let i = 0; i < 10; i++) {
+              const seq = wave * perWave + t * 10 + i + 1;
+              await appendEvent(client, event, { householdId: `H${seq % 5}`, seq }, { source: '/test' });
+            }
+          });
+        }
+        const published = (wave + 1) * perWave;
+        await waitUntil(
+          async () => (await onTopic(topic.name)) >= published,
+          `wave ${wave + 1} is published`,
+        );
+        // The last batch's rows go when its transaction commits, just after the broker's ack.
+        // With sent rows kept (as before), the table would hold 250, 500, … 3,000 rows.
+        await waitUntil(async () => (await outboxRows(topic.name)) === 0, `wave ${wave + 1} left the outbox`);
+      }
+    } finally {
+      await relay.stop();
+    }
+    expect(await onTopic(topic.name)).toBe(waves * perWave);
+    const records = await readRecords(env.kafka, topic.name, { count: waves * perWave });
+    expect(records).toHaveLength(waves * perWave);
+    for (const household of ['H0', 'H1', 'H2', 'H3', 'H4']) {
+      const seqs = records.filter((r) => r.key === household).map((r) => JSON.parse(r.value).seq as number);
+      expect(seqs).toHaveLength((waves * perWave) / 5);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+  }, 90_000);
+
+  it('keeps sent rows readable for the retention, then removes them while it runs', async () => {
+    const topic = testTopic('relay-retains');
+    const event = testEvent(topic);
+    await ensureTopics(env.kafka, { topics: [topic], mode: 'dev', logger: env.logger });
+    await waitUntil(async () => (await unsent()) === 0, 'earlier tests’ rows are out');
+    await env.pool.query('delete from outbox');
+    const relay = createOutboxRelay({
+      pool: env.pool,
+      schema: env.schema,
+      publisher: createPublisher({ producer }),
+      logger: env.logger,
+      pollMs: 100,
+      connectionString: env.databaseUrl,
+      retainSentMs: 5000,
+    });
+    await relay.start();
+    try {
+      await withTransaction(env.pool, async (client) => {
+        for (let seq = 1; seq <= 40; seq++)
+          await appendEvent(client, event, { householdId: 'H1', seq }, { source: '/test' });
+      });
+      await waitUntil(async () => (await onTopic(topic.name)) === 40, 'the events are published');
+      const { rows } = await env.pool.query<{ sent: number; unsent: number }>(
+        `select count(*) filter (where sent_at is not null)::int as sent,
+                count(*) filter (where sent_at is null)::int as unsent
+           from outbox`,
+      );
+      // Just published: stamped, still there for whoever looks (the retention has not passed).
+      expect(rows[0]).toEqual({ sent: 40, unsent: 0 });
+      await waitUntil(async () => (await outboxRows(topic.name)) === 0, 'the relay removed the sent rows');
+    } finally {
+      await relay.stop();
+    }
+    expect(await onTopic(topic.name)).toBe(40);
   });
 });
 

@@ -7,13 +7,20 @@ export type { PgLogger } from './logger.ts';
 export type { AppliedMigration, MigrateOptions, MigrationReport } from './migrate.ts';
 export { migrate } from './migrate.ts';
 export type { MigrationScope } from './migration-files.ts';
-export type { OutboxBatch, OutboxMessage, StoredOutboxMessage } from './outbox.ts';
+export type {
+  OutboxBatch,
+  OutboxMessage,
+  SettleOptions,
+  SettleOutcome,
+  StoredOutboxMessage,
+} from './outbox.ts';
 export {
   appendToOutbox,
   claimOutboxBatch,
   markOutboxSent,
   outboxChannel,
   purgeSentOutbox,
+  settleOutboxBatch,
 } from './outbox.ts';
 export { describePostgresRefusal } from './postgres-refusal.ts';
 export type { Queryable } from './queryable.ts';

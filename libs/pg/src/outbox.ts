@@ -95,6 +95,59 @@ export async function claimOutboxBatch(client: pg.ClientBase, limit: number): Pr
   return { acquired: true, messages: rows.map(toStoredMessage) };
 }
 
+export interface SettleOptions {
+  /**
+   * How long a sent row stays readable, in ms. 0: the rows are deleted as they are settled (the
+   * outbox then holds only what waits). Above 0: they are stamped `sent_at` and deleted by a later
+   * batch once older than this.
+   */
+  retainSentMs: number;
+  /** Most rows sent earlier (older than the retention) that one call deletes; default 5,000. */
+  purgeLimit?: number;
+}
+
+export interface SettleOutcome {
+  /** Rows of this batch settled (deleted or stamped), i.e. that were still unsent. */
+  settled: number;
+  /** Rows sent earlier and deleted now because they outlived the retention. */
+  purged: number;
+}
+
+/**
+ * For a relay, after the produce of a claimed batch was acknowledged and in the same transaction:
+ * settles the batch and deletes rows sent longer ago than the retention, in one statement. The
+ * outbox therefore does not grow while the relay runs: it holds unsent rows plus at most
+ * `retainSentMs` of sent ones (a relay idle since keeps its last ones until its next turn).
+ * If the transaction does not commit (the relay died after publishing), nothing is settled or
+ * purged: the batch goes out again. Pass an empty `seqs` to purge only.
+ */
+export async function settleOutboxBatch(
+  client: Queryable,
+  seqs: readonly string[],
+  options: SettleOptions,
+): Promise<SettleOutcome> {
+  const retainMs = Math.max(0, Math.floor(options.retainSentMs));
+  // The two parts touch disjoint rows (unsent vs. already sent in this statement's snapshot), as a
+  // statement with two modifying CTEs on one table must.
+  const settle =
+    retainMs === 0
+      ? 'delete from outbox where seq = any($1::bigint[]) and sent_at is null returning seq'
+      : 'update outbox set sent_at = now() where seq = any($1::bigint[]) and sent_at is null returning seq';
+  const { rows } = await client.query<{ settled: number; purged: number }>(
+    `with settled as (${settle}),
+          purged as (
+            delete from outbox
+             where seq in (select seq from outbox
+                            where sent_at < now() - make_interval(secs => $2::double precision / 1000)
+                            order by sent_at
+                            limit $3)
+            returning seq)
+     select (select count(*) from settled)::int as settled, (select count(*) from purged)::int as purged`,
+    [seqs, retainMs, options.purgeLimit ?? 5_000],
+  );
+  return { settled: rows[0]?.settled ?? 0, purged: rows[0]?.purged ?? 0 };
+}
+
 /** Stamps the given rows as published; returns how many were still unsent. */
 export async function markOutboxSent(client: Queryable, seqs: readonly string[]): Promise<number> {
   const result = await client.query(

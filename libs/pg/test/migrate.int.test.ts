@@ -95,6 +95,7 @@ describe('migrate', () => {
       'lib:001_outbox.sql',
       'lib:002_inbox.sql',
       'lib:003_scheduled_jobs.sql',
+      'lib:004_outbox_sent.sql',
       'service:001_pending_events.sql',
     ]);
     const { rows } = await db.pool.query(

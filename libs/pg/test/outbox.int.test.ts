@@ -10,6 +10,7 @@ import {
   type OutboxMessage,
   outboxChannel,
   purgeSentOutbox,
+  settleOutboxBatch,
 } from '../src/outbox.ts';
 import { withTransaction } from '../src/with-transaction.ts';
 import { databaseUrl, freshSchema } from './fresh-schema.ts';
@@ -175,5 +176,68 @@ describe('outbox', () => {
     expect(await purgeSentOutbox(db.pool, { sentBefore: new Date(Date.now() + 60_000) })).toBe(2);
     const { rows } = await db.pool.query('select key, sent_at from outbox');
     expect(rows).toEqual([{ key: 'hh-3', sent_at: null }]);
+  });
+  it('settles a published batch by deleting it, in the relay’s transaction: rolled back, the rows are there again', async () => {
+    await withTransaction(db.pool, async (client) => {
+      for (const household of ['hh-1', 'hh-2', 'hh-3'])
+        await appendToOutbox(client, riskFlagged(household, 1));
+    });
+    // The relay died after publishing: its transaction never commits.
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      const batch = await claimOutboxBatch(client, 10);
+      const seqs = batch.messages.map((message) => message.seq);
+      expect(await settleOutboxBatch(client, seqs, { retainSentMs: 0 })).toEqual({ settled: 3, purged: 0 });
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+    expect(await outboxCount()).toBe(3);
+
+    await withTransaction(db.pool, async (client) => {
+      const batch = await claimOutboxBatch(client, 2);
+      const seqs = batch.messages.map((message) => message.seq);
+      expect(await settleOutboxBatch(client, seqs, { retainSentMs: 0 })).toEqual({ settled: 2, purged: 0 });
+    });
+    const { rows } = await db.pool.query('select key, sent_at from outbox');
+    expect(rows).toEqual([{ key: 'hh-3', sent_at: null }]);
+  });
+
+  it('with a retention, stamps the batch sent and removes rows sent before the retention in the same statement', async () => {
+    await withTransaction(db.pool, async (client) => {
+      for (const household of ['hh-1', 'hh-2', 'hh-3', 'hh-4'])
+        await appendToOutbox(client, riskFlagged(household, 1));
+    });
+    await withTransaction(db.pool, async (client) => {
+      const batch = await claimOutboxBatch(client, 2);
+      const seqs = batch.messages.map((message) => message.seq);
+      expect(await settleOutboxBatch(client, seqs, { retainSentMs: 60_000 })).toEqual({
+        settled: 2,
+        purged: 0,
+      });
+    });
+    // Those two were sent two minutes ago, as far as the retention can tell.
+    await db.pool.query(`update outbox set sent_at = now() - interval '2 minutes' where sent_at is not null`);
+    await withTransaction(db.pool, async (client) => {
+      const batch = await claimOutboxBatch(client, 10);
+      expect(batch.messages.map((message) => message.key)).toEqual(['hh-3', 'hh-4']);
+      const seqs = batch.messages.map((message) => message.seq);
+      expect(await settleOutboxBatch(client, seqs, { retainSentMs: 60_000 })).toEqual({
+        settled: 2,
+        purged: 2,
+      });
+    });
+    const { rows } = await db.pool.query<{ key: string; sent: boolean }>(
+      'select key, sent_at is not null as sent from outbox order by seq',
+    );
+    expect(rows).toEqual([
+      { key: 'hh-3', sent: true },
+      { key: 'hh-4', sent: true },
+    ]);
+    // Nothing new to publish: a purge-only call leaves rows within the retention alone.
+    expect(await settleOutboxBatch(db.pool, [], { retainSentMs: 60_000 })).toEqual({ settled: 0, purged: 0 });
+    expect(await settleOutboxBatch(db.pool, [], { retainSentMs: 0 })).toEqual({ settled: 0, purged: 2 });
+    expect(await outboxCount()).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServer, type Logger } from '@huimin/kit';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import { createAfterAck } from './after-ack.ts';
 import { createCoalescingWriter } from './coalescing-writer.ts';
 import type { IngestConfig } from './config.ts';
 import { type CredentialDirectory, createCredentialDirectory } from './credential-directory.ts';
@@ -17,13 +18,14 @@ import { ingestErrors } from './errors.ts';
 import { registerEventRoutes } from './handlers/event-routes.ts';
 import { registerReceiptRoutes } from './handlers/receipt-routes.ts';
 import { createRequestGuard } from './handlers/request-guard.ts';
-import { createIntake } from './intake.ts';
+import { type Acceptance, createIntake } from './intake.ts';
 import { createIngestMetrics } from './metrics.ts';
+import { createAdmissionGate } from './store/admission.ts';
 import { createCredentialStore } from './store/credential-store.ts';
 import { createIdempotencyStore } from './store/idempotency-store.ts';
 import { createRateLimiter } from './store/rate-limiter.ts';
-import { createReceiptStore, type Receipt } from './store/receipt-store.ts';
-import { createReplayGuard } from './store/replay-guard.ts';
+import { createReceiptStore } from './store/receipt-store.ts';
+import { createReplayGuard, replayTtlSeconds } from './store/replay-guard.ts';
 
 export type AppConfig = Pick<
   IngestConfig,
@@ -58,6 +60,8 @@ export interface AppDependencies {
 export interface IngestApp {
   server: HttpServer;
   directory: CredentialDirectory;
+  /** Resolves once the receipts of every answer given so far are written (they follow the answer). */
+  receiptsWritten(): Promise<void>;
   /** Stops taking requests, waits for in-flight publishes and receipts; leaves the clients open. */
   close(): Promise<void>;
 }
@@ -94,8 +98,10 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
         logger.error({ err: outcome.error, lane, written: outcome.written }, 'publish failed');
     },
   });
-  const receiptWriter = createCoalescingWriter<Receipt>({
-    write: (rows) => receiptStore.append(rows),
+  const idempotency = createIdempotencyStore(redis, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
+  const afterAck = createAfterAck({ receipts: receiptStore, logger });
+  const acceptances = createCoalescingWriter<Acceptance>({
+    write: (items) => idempotency.acceptEach(items),
     maxItems: 10_000,
   });
 
@@ -107,10 +113,7 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
     signatureToleranceSeconds: config.SIGNATURE_TOLERANCE_SECONDS,
     now,
   });
-  const intake = createIntake({
-    idempotency: createIdempotencyStore(redis, { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
-    publisher: kafkaWriter,
-  });
+  const intake = createIntake({ idempotency, publisher: kafkaWriter, acceptances });
 
   const server = await createHttpServer({
     name: 'ingest',
@@ -143,7 +146,10 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
     await registerEventRoutes(scope, {
       guard,
       intake,
-      receipts: receiptWriter,
+      afterAck,
+      admission: createAdmissionGate(redis),
+      idempotency,
+      signatureTtlSeconds: replayTtlSeconds(config.SIGNATURE_TOLERANCE_SECONDS),
       metrics,
       logger,
       now,
@@ -154,17 +160,21 @@ export async function createApp(deps: AppDependencies): Promise<IngestApp> {
     });
   });
   await server.register(async (scope) => {
-    await registerReceiptRoutes(scope, { guard, store: receiptStore });
+    await registerReceiptRoutes(scope, { guard, store: receiptStore, afterAck });
   });
   await server.ready();
 
   return {
     server,
     directory,
+    async receiptsWritten() {
+      while (!(await afterAck.flushed(60_000))) logger.warn('receipts still waiting to be written');
+    },
     async close() {
       await server.close();
       directory.stop();
-      await Promise.all([kafkaWriter.idle(), receiptWriter.idle()]);
+      await Promise.all([kafkaWriter.idle(), acceptances.idle()]);
+      await afterAck.close();
       await admin.disconnect();
     },
   };

@@ -56,6 +56,16 @@ export const IngestConfig = Type.Object({
   RECEIPT_RETENTION_DAYS: count(400, 1, 'how long receipts are kept'),
   CREDENTIAL_REFRESH_MS: count(5000, 100, 'how often credentials are re-read from Postgres'),
   PUBLISH_MAX_RECORDS: count(1000, 1, 'most records in one produce request'),
+  RECEIPT_RECOVERY_SECONDS: count(
+    900,
+    1,
+    'at start, how far back to look for accepted events whose receipt a stopped replica did not write',
+  ),
+  RECEIPT_RECOVERY_DELAY_MS: count(
+    10_000,
+    0,
+    'how long after start to look (the replicas still running write theirs meanwhile)',
+  ),
 });
 
 export type IngestConfig = Static<typeof IngestConfig>;

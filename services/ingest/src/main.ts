@@ -11,6 +11,7 @@ import {
 import { createPool, createScheduler, migrate } from '@huimin/pg';
 import { createApp } from './app.ts';
 import { DEV_SECRETS_KEY, IngestConfig } from './config.ts';
+import { recoverReceipts } from './receipt-recovery.ts';
 import { armReceiptPurge, PURGE_RECEIPTS, receiptPurgeHandler } from './receipt-retention.ts';
 import { createReceiptStore } from './store/receipt-store.ts';
 import { connectRedis } from './store/redis-client.ts';
@@ -74,6 +75,23 @@ await runService(async () => {
     producer,
     now,
   });
+  // Receipts follow the answer: those a replica killed in between did not write come from Kafka.
+  const startedAt = now();
+  let recovery: Promise<unknown> = Promise.resolve();
+  const recoveryTimer = setTimeout(() => {
+    recovery = recoverReceipts({
+      kafka,
+      store: createReceiptStore(pool),
+      logger,
+      since: new Date(startedAt.getTime() - config.RECEIPT_RECOVERY_SECONDS * 1000),
+      until: startedAt,
+    }).catch((err: unknown) => logger.error({ err }, 'receipt recovery failed'));
+  }, config.RECEIPT_RECOVERY_DELAY_MS);
+  lifecycle.onShutdown('receipt recovery', async () => {
+    clearTimeout(recoveryTimer);
+    await recovery;
+  });
+
   await app.server.listen({ port: config.PORT, host: '0.0.0.0' });
   lifecycle.onShutdown('http', () => app.close()); // registered last, so closed first
 });

@@ -75,6 +75,7 @@ describe('an NDJSON batch', () => {
       ['medical-insurance-bureau:b1-ok-2', 'YB-B1-6'],
     ]);
 
+    await t.receiptsWritten();
     const { rows } = await t.env.pool.query(
       `select line, event_id, outcome, reason, encode(body_sha256, 'hex') as sha
          from receipts where submission_id = 'batch-1' order by line`,

@@ -62,6 +62,7 @@ describe('a single event', () => {
     });
     expect(JSON.parse(record?.value ?? '')).toEqual(JSON.parse(body));
 
+    await t.receiptsWritten();
     const { rows } = await t.env.pool.query(
       `select outcome, type, encode(body_sha256, 'hex') as sha from receipts where submission_id = 'claim-single-1'`,
     );
@@ -298,6 +299,7 @@ describe('bad input: a clear error, nothing published', () => {
 
   it('a refused type is audited in the receipt log', async () => {
     await post(registry, CLAIM, claim(), { key: 'audited-attempt' });
+    await t.receiptsWritten();
     const { rows } = await t.env.pool.query(
       `select department, type, outcome, reason from receipts where submission_id = 'audited-attempt'`,
     );

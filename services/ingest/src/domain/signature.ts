@@ -44,6 +44,13 @@ export function signatureHeader(input: SignedRequest): string {
   return `t=${input.timestamp},n=${input.nonce},v1=${signRequest(input)}`;
 }
 
+/** The parts of a well-formed header (nothing verified yet), or undefined. */
+export function parseSignatureHeader(header: string): { timestamp: number; signature: string } | undefined {
+  const match = HEADER.exec(header.trim());
+  if (!match) return undefined;
+  return { timestamp: Number(match[1]), signature: match[3] ?? '' };
+}
+
 export function verifySignature(input: {
   header: string | undefined;
   secret: string;

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { type EventType, events } from '@huimin/contracts';
 import { AppError, type Logger } from '@huimin/kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CoalescingWriter } from '../coalescing-writer.ts';
+import type { AfterAck } from '../after-ack.ts';
 import type { Credential } from '../credential-directory.ts';
 import { readLine, splitNdjson } from '../domain/batch-lines.ts';
 import { checkEvent, type Problem } from '../domain/check-event.ts';
@@ -11,6 +11,8 @@ import { isEventId } from '../domain/event-id.ts';
 import { shanghaiDay } from '../domain/shanghai-day.ts';
 import type { Candidate, Intake, IntakeResult } from '../intake.ts';
 import type { IngestMetrics } from '../metrics.ts';
+import type { AdmissionGate } from '../store/admission.ts';
+import { type IdempotencyStore, idempotencyKey, type Reservation } from '../store/idempotency-store.ts';
 import type { Receipt, ReceiptOutcome } from '../store/receipt-store.ts';
 import { Accepted, BatchResult, ErrorBody, eventHeaders, lineSchema } from './api-schemas.ts';
 import { dependency, idempotencyKeyOf, mediaTypeOf, type RequestGuard } from './request-guard.ts';
@@ -18,7 +20,9 @@ import { dependency, idempotencyKeyOf, mediaTypeOf, type RequestGuard } from './
 export interface EventRouteOptions {
   guard: RequestGuard;
   intake: Intake;
-  receipts: CoalescingWriter<Receipt>;
+  afterAck: AfterAck;
+  admission: AdmissionGate;
+  idempotency: IdempotencyStore;
   metrics: IngestMetrics;
   logger: Logger;
   now: () => Date;
@@ -26,6 +30,8 @@ export interface EventRouteOptions {
   maxBatchBytes: number;
   maxBatchLines: number;
   bulkConcurrency: number;
+  /** How long a seen signature is remembered (replay-guard.ts). */
+  signatureTtlSeconds: number;
 }
 
 type LineCode =
@@ -62,8 +68,10 @@ const documentationOnly = () => () => true;
  * department may send, so the OpenAPI document shows each type with its contract schema.
  */
 export async function registerEventRoutes(app: FastifyInstance, options: EventRouteOptions): Promise<void> {
-  const { guard, intake, receipts, metrics, now } = options;
+  const { guard, intake, afterAck, admission, idempotency, metrics, now } = options;
   let batchesRunning = 0;
+  /** What a single-event request's admission found: its signature's first sighting, its event id. */
+  const admitted = new WeakMap<FastifyRequest, { firstSighting?: boolean; reservation?: Reservation }>();
 
   // Bodies stay raw bytes: the signature covers them exactly, and the receipt hashes them.
   app.removeAllContentTypeParsers();
@@ -80,9 +88,10 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
       { department: credential.department, keyId: credential.keyId, type, requestId: request.id },
       'event type outside the department grant refused',
     );
-    const outcome = await receipts.submit(
-      [
-        {
+    afterAck.record([
+      {
+        kind: 'receipt',
+        receipt: {
           department: credential.department,
           submissionId: typeof key === 'string' && isEventId(key) ? key : '',
           line: null,
@@ -93,29 +102,57 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
           outcome: 'not-permitted',
           reason: 'TYPE_NOT_GRANTED',
         },
-      ],
-      'live',
-    );
-    if (outcome.error !== undefined) {
-      options.logger.error(
-        { err: outcome.error, requestId: request.id },
-        'could not record an audit receipt',
-      );
-    }
+      },
+    ]);
   }
 
-  function admit(type: EventType, lane: 'live' | 'bulk') {
+  function admit(type: EventType) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = await guard.authenticate(request, type);
       const granted = grantFor(credential.department, type) !== undefined;
-      // A batch's cost is its line count, known once the body is read (in the handler); a refused
-      // attempt costs a live token either way, so refusals (and their audit rows) are rate-limited.
-      if (lane === 'live' || !granted) await guard.limitRate(reply, credential, 'live', 1, type);
+      // A refused attempt costs a live token, so refusals (and their audit rows) are rate-limited.
+      // A granted one pays in admitSingle (single events: one Redis round trip with the rest) or in
+      // the handler (a batch's cost is its line count, known once the body is read).
       if (!granted) {
+        await guard.limitRate(reply, credential, 'live', 1, type);
         await audit(credential, type, request);
         throw new AppError('NOT_PERMITTED', 'this department may not send this event type');
       }
     };
+  }
+
+  /**
+   * preHandler of a single-event POST: the request's one Redis round trip (admission.ts) spends
+   * its live token, records its signature and reserves its event id. After the body is read, so a
+   * body refused by the parser (size, media type) never holds a reservation.
+   */
+  async function admitSingle(request: FastifyRequest, reply: FastifyReply, type: EventType): Promise<void> {
+    const credential = guard.credentialOf(request);
+    const header = request.headers['idempotency-key'];
+    const eventId = isEventId(header) ? header : undefined;
+    const signatureKey = guard.signatureToRemember(request, credential);
+    const pending = idempotency.pendingMark();
+    const key = eventId === undefined ? undefined : idempotencyKey(credential.department, eventId);
+    const decision = await dependency(() =>
+      admission.admit({
+        bucket: `${credential.department}:live`,
+        ratePerSecond: credential.live.ratePerSecond,
+        burst: credential.live.burst,
+        cost: 1,
+        ...(signatureKey === undefined
+          ? {}
+          : { signatureKey, signatureTtlSeconds: options.signatureTtlSeconds }),
+        ...(key === undefined ? {} : { idempotency: { key, pending, pendingMs: idempotency.pendingMs } }),
+      }),
+    );
+    if (!decision.allowed)
+      return guard.refuseRate(reply, credential, 'live', decision.retryAfterSeconds, type);
+    admitted.set(request, {
+      ...(decision.signatureFresh === undefined ? {} : { firstSighting: decision.signatureFresh }),
+      ...(key === undefined || decision.previous === undefined
+        ? {}
+        : { reservation: idempotency.reservationOf(key, decision.previous, pending) }),
+    });
   }
 
   for (const type of ingestibleTypes) {
@@ -127,7 +164,8 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
       {
         bodyLimit: options.maxEventBytes,
         validatorCompiler: documentationOnly,
-        onRequest: admit(type, 'live'),
+        onRequest: admit(type),
+        preHandler: (request, reply) => admitSingle(request, reply, type),
         schema: {
           summary: `${definition.name}: one event`,
           description: `${definition.description}\n\nBody: the payload as JSON. The Idempotency-Key is the event id.`,
@@ -144,7 +182,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
       {
         bodyLimit: options.maxBatchBytes,
         validatorCompiler: documentationOnly,
-        onRequest: admit(type, 'bulk'),
+        onRequest: admit(type),
         schema: {
           summary: `${definition.name}: NDJSON batch`,
           description: `Up to ${options.maxBatchLines} lines, each \`{"id": "<event id>", "data": {…payload…}}\`, each checked on its own: good lines are published, bad lines are reported.`,
@@ -180,10 +218,30 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
   }
 
   async function single(type: EventType, request: FastifyRequest, reply: FastifyReply) {
+    const { firstSighting, reservation } = admitted.get(request) ?? {};
+    let handedOver = false;
+    try {
+      return await singleAdmitted(type, request, reply, firstSighting, reservation, () => {
+        handedOver = true;
+      });
+    } finally {
+      // Refused before publishing: the id is free again at once, so the corrected event may use it.
+      if (!handedOver && reservation?.state === 'reserved') await reservation.release().catch(() => {});
+    }
+  }
+
+  async function singleAdmitted(
+    type: EventType,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    firstSighting: boolean | undefined,
+    reservation: Reservation | undefined,
+    handOver: () => void,
+  ) {
     const credential = guard.credentialOf(request);
     const grant = grantFor(credential.department, type) as Grant;
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-    await guard.checkSignature(request, credential, body, type);
+    await guard.checkSignature(request, credential, body, type, firstSighting);
     if (mediaTypeOf(request) !== 'application/json') {
       metrics.refused(credential.department, type, 'UNSUPPORTED_MEDIA_TYPE');
       throw new AppError(
@@ -210,18 +268,14 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
     try {
       payload = JSON.parse(utf8.decode(body));
     } catch (_err: unknown) {
-      await record([receipt('rejected', 'MALFORMED_JSON')], 'live', request);
+      record([receipt('rejected', 'MALFORMED_JSON')]);
       metrics.event(credential.department, type, 'rejected', 'MALFORMED_JSON');
       throw new AppError('MALFORMED_JSON', 'the body is not valid JSON in UTF-8');
     }
     const check = checkEvent(type, payload, grant, shanghaiDay(receivedAt));
     if (!check.ok) {
       const code = check.verdict === 'invalid' ? 'EVENT_INVALID' : 'NOT_PERMITTED';
-      await record(
-        [receipt(check.verdict === 'invalid' ? 'rejected' : 'not-permitted', code)],
-        'live',
-        request,
-      );
+      record([receipt(check.verdict === 'invalid' ? 'rejected' : 'not-permitted', code)]);
       metrics.event(
         credential.department,
         type,
@@ -237,16 +291,26 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
       );
     }
 
+    const fingerprint = fingerprintOf(type, bodySha256);
+    const candidate: Candidate = {
+      id,
+      payload: check.payload,
+      fingerprint,
+      receipt: { submissionId: id, line: null, bodySha256 },
+    };
+    if (reservation !== undefined) handOver();
     const [result] = await dependency(() =>
       intake.publish(
         { department: credential.department, definition: events[type], lane: 'live', receivedAt },
-        [{ id, payload: check.payload, fingerprint: fingerprintOf(type, bodySha256) }],
+        [candidate],
+        reservation === undefined ? undefined : [reservation],
       ),
     );
     switch (result?.status) {
       case 'accepted': {
         const outcome = result.replayed ? 'duplicate' : 'accepted';
-        await dependency(() => record([receipt(outcome, null)], 'live', request, { strict: true }));
+        // Written after the answer, in a batch with other requests' (after-ack.ts).
+        record([receipt(outcome, null)]);
         metrics.event(credential.department, type, outcome, '');
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(202).send({
@@ -267,7 +331,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
             'a request with this Idempotency-Key is being processed; retry shortly',
           );
         }
-        await record([receipt('rejected', result.code)], 'live', request);
+        record([receipt('rejected', result.code)]);
         throw new AppError(
           result.code,
           'this Idempotency-Key was accepted before for a different event type or body; use a new key for a new event',
@@ -317,7 +381,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
     batchesRunning++;
     try {
       await guard.limitRate(reply, credential, 'bulk', lines.length, type);
-      return await processBatch(type, grant, credential, submissionId, lines, request, reply);
+      return await processBatch(type, grant, credential, submissionId, lines, reply);
     } finally {
       batchesRunning--;
     }
@@ -329,7 +393,6 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
     credential: Credential,
     submissionId: string,
     lines: { line: number; text: string }[],
-    request: FastifyRequest,
     reply: FastifyReply,
   ) {
     const department = credential.department;
@@ -386,7 +449,12 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
         };
         continue;
       }
-      candidates.push({ id, payload: check.payload, fingerprint: fingerprintOf(type, hash) });
+      candidates.push({
+        id,
+        payload: check.payload,
+        fingerprint: fingerprintOf(type, hash),
+        receipt: { submissionId, line, bodySha256: hash },
+      });
       candidateIndex.push(i);
     }
 
@@ -469,7 +537,7 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
       const [outcome = '', reason = ''] = key.split('|');
       metrics.event(department, type, outcome, reason, count);
     }
-    await dependency(() => record(receiptRows, 'bulk', request, { strict: true }));
+    record(receiptRows);
     if (unknown > 0) {
       throw new AppError(
         'UNAVAILABLE',
@@ -479,21 +547,9 @@ export async function registerEventRoutes(app: FastifyInstance, options: EventRo
     return reply.code(200).send({ submissionId, lines: lines.length, accepted, rejected, results });
   }
 
-  /**
-   * Appends receipts through the group-committing writer. Evidence of an acceptance is required
-   * (`strict`: a failure turns the answer into 503, and the retry records it); a failure to record
-   * a rejection is logged and the rejection still goes out, since nothing was published.
-   */
-  async function record(
-    rows: Receipt[],
-    lane: 'live' | 'bulk',
-    request: FastifyRequest,
-    { strict = false } = {},
-  ): Promise<void> {
-    const outcome = await receipts.submit(rows, lane);
-    if (outcome.error === undefined) return;
-    if (strict) throw outcome.error;
-    request.log.error({ err: outcome.error }, 'could not record receipts of a rejected submission');
+  /** Receipts go out after the answer, in batches shared with other requests (after-ack.ts). */
+  function record(rows: Receipt[]): void {
+    afterAck.record(rows.map((receipt) => ({ kind: 'receipt', receipt })));
   }
 }
 

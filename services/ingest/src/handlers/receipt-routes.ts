@@ -1,11 +1,13 @@
 import { AppError } from '@huimin/kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AfterAck } from '../after-ack.ts';
 import { isEventId, publishedEventId } from '../domain/event-id.ts';
 import type { ReceiptStore } from '../store/receipt-store.ts';
 import { ErrorBody, Receipts, readHeaders } from './api-schemas.ts';
 import { dependency, type RequestGuard } from './request-guard.ts';
 
 const MAX_RECEIPTS = 20_000;
+const RECEIPT_WAIT_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -16,9 +18,9 @@ const EMPTY = Buffer.alloc(0);
  */
 export async function registerReceiptRoutes(
   app: FastifyInstance,
-  options: { guard: RequestGuard; store: ReceiptStore },
+  options: { guard: RequestGuard; store: ReceiptStore; afterAck: AfterAck },
 ): Promise<void> {
-  const { guard, store } = options;
+  const { guard, store, afterAck } = options;
   app.get<{ Params: { id: string } }>(
     '/v1/receipts/:id',
     {
@@ -43,6 +45,11 @@ export async function registerReceiptRoutes(
       await guard.checkSignature(request, credential, EMPTY, 'receipts');
       const { id } = request.params;
       if (!isEventId(id)) throw new AppError('BAD_REQUEST', 'not an Idempotency-Key or event id');
+      // Receipts are written just after the answer: whatever this replica answered before this
+      // read is written before it looks.
+      if (!(await afterAck.flushed(RECEIPT_WAIT_MS))) {
+        throw new AppError('UNAVAILABLE', 'receipts are waiting to be written; retry shortly');
+      }
       const rows = await dependency(() => store.find(credential.department, id, MAX_RECEIPTS + 1));
       if (rows.length === 0)
         throw new AppError('RECEIPT_NOT_FOUND', 'this department has no receipt under that id');

@@ -2,10 +2,10 @@ import { AppError } from '@huimin/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Credential, CredentialDirectory } from '../credential-directory.ts';
 import { isEventId } from '../domain/event-id.ts';
-import { SIGNATURE_HEADER, verifySignature } from '../domain/signature.ts';
+import { parseSignatureHeader, SIGNATURE_HEADER, verifySignature } from '../domain/signature.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import type { Limit, RateLimiter } from '../store/rate-limiter.ts';
-import type { ReplayGuard } from '../store/replay-guard.ts';
+import { type ReplayGuard, replayKey } from '../store/replay-guard.ts';
 
 // The checks every request passes before its events are looked at, in the order a hostile
 // request meets them: who is it (401), may it send this (403, in the routes), is it within its
@@ -24,6 +24,21 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export function createRequestGuard(options: GuardOptions) {
   const credentials = new WeakMap<FastifyRequest, Credential>();
+
+  function refuseRate(
+    reply: FastifyReply,
+    credential: Credential,
+    lane: 'live' | 'bulk',
+    retryAfterSeconds: number,
+    typeLabel: string,
+  ): never {
+    options.metrics.refused(credential.department, typeLabel, 'RATE_LIMITED');
+    reply.header('retry-after', String(retryAfterSeconds));
+    throw new AppError(
+      'TOO_MANY_REQUESTS',
+      `the ${lane === 'live' ? 'single-event' : 'batch'} rate limit of this department is reached; retry after ${retryAfterSeconds} s`,
+    );
+  }
 
   return {
     /** onRequest hook: the API key in `Authorization: Bearer <key>`, before any body is read. */
@@ -62,18 +77,37 @@ export function createRequestGuard(options: GuardOptions) {
       const decision = await dependency(() =>
         options.rateLimiter.take(`${credential.department}:${lane}`, limit, Math.min(cost, limit.burst)),
       );
-      if (!decision.allowed) {
-        options.metrics.refused(credential.department, typeLabel, 'RATE_LIMITED');
-        reply.header('retry-after', String(decision.retryAfterSeconds));
-        throw new AppError(
-          'TOO_MANY_REQUESTS',
-          `the ${lane === 'live' ? 'single-event' : 'batch'} rate limit of this department is reached; retry after ${decision.retryAfterSeconds} s`,
-        );
-      }
+      if (!decision.allowed) refuseRate(reply, credential, lane, decision.retryAfterSeconds, typeLabel);
     },
 
-    /** For departments that sign: a fresh, correct signature seen for the first time. */
-    async checkSignature(request: FastifyRequest, credential: Credential, body: Buffer, typeLabel: string) {
+    refuseRate,
+
+    /**
+     * For the admission script, which records the signature in the request's one Redis round trip:
+     * the replay-guard key of a signature that is well-formed and fresh (a malformed, stale or
+     * missing one is refused by checkSignature without being remembered).
+     */
+    signatureToRemember(request: FastifyRequest, credential: Credential): string | undefined {
+      if (!credential.signingRequired) return undefined;
+      const header = request.headers[SIGNATURE_HEADER];
+      const parsed = typeof header === 'string' ? parseSignatureHeader(header) : undefined;
+      if (parsed === undefined) return undefined;
+      const nowSeconds = Math.floor(options.now().getTime() / 1000);
+      if (Math.abs(nowSeconds - parsed.timestamp) > options.signatureToleranceSeconds) return undefined;
+      return replayKey(credential.keyId, parsed.signature);
+    },
+
+    /**
+     * For departments that sign: a fresh, correct signature seen for the first time. `firstSighting`
+     * is the admission script's answer when it already recorded the signature.
+     */
+    async checkSignature(
+      request: FastifyRequest,
+      credential: Credential,
+      body: Buffer,
+      typeLabel: string,
+      firstSighting?: boolean,
+    ) {
       if (!credential.signingRequired) return;
       const header = request.headers[SIGNATURE_HEADER];
       const check = verifySignature({
@@ -88,7 +122,10 @@ export function createRequestGuard(options: GuardOptions) {
       let reason: string | undefined;
       if (!check.ok) reason = check.reason;
       else if (
-        !(await dependency(() => options.replayGuard.firstSighting(credential.keyId, check.signature)))
+        !(
+          firstSighting ??
+          (await dependency(() => options.replayGuard.firstSighting(credential.keyId, check.signature)))
+        )
       ) {
         reason = 'replayed';
       }

@@ -64,6 +64,22 @@ export function createIdempotencyStore(redis: Redis, options: IdempotencyStoreOp
   const processToken = randomBytes(6).toString('hex');
   let sequence = 0;
 
+  function reading(key: string, value: string, mine: string): Reservation {
+    if (value === '') {
+      return {
+        state: 'reserved',
+        release: async () => {
+          await redis.eval(RELEASE, 1, key, mine);
+        },
+      };
+    }
+    const [state, fingerprint, extra] = value.split('|');
+    if (state === 'a' && fingerprint !== undefined && extra !== undefined) {
+      return { state: 'accepted', fingerprint, receivedAt: new Date(Number(extra)) };
+    }
+    return { state: 'in-flight' };
+  }
+
   async function inSlices<T>(
     entries: readonly IdempotencyEntry[],
     call: (slice: readonly IdempotencyEntry[]) => Promise<T[]>,
@@ -88,36 +104,47 @@ export function createIdempotencyStore(redis: Redis, options: IdempotencyStoreOp
           ...pending,
         )) as string[];
       });
-      return previous.map((value, i): Reservation => {
+      return previous.map((value, i) => {
         const entry = entries[i] as IdempotencyEntry;
-        if (value === '') {
-          const mine = `p|${entry.fingerprint}|${token}`;
-          return {
-            state: 'reserved',
-            release: async () => {
-              await redis.eval(RELEASE, 1, entry.key, mine);
-            },
-          };
-        }
-        const [state, fingerprint, extra] = value.split('|');
-        if (state === 'a' && fingerprint !== undefined && extra !== undefined) {
-          return { state: 'accepted', fingerprint, receivedAt: new Date(Number(extra)) };
-        }
-        return { state: 'in-flight' };
+        return reading(entry.key, value, `p|${entry.fingerprint}|${token}`);
       });
     },
 
+    /**
+     * A pending mark for a key reserved before the body is read (by the admission script, in the
+     * request's one round trip): the fingerprint is not known yet, and a pending mark is only ever
+     * read as "in flight".
+     */
+    pendingMark(): string {
+      return `p||${processToken}${(sequence++).toString(36)}`;
+    },
+
+    /** What the admission script found under `key` ('' when it reserved it with `mine`). */
+    reservationOf(key: string, previous: string, mine: string): Reservation {
+      return reading(key, previous, mine);
+    },
+
+    pendingMs,
+
     /** Marks keys accepted: from now on a retry gets the original answer. */
     async accept(entries: readonly IdempotencyEntry[], receivedAt: Date): Promise<void> {
-      if (entries.length === 0) return;
-      const at = receivedAt.getTime();
+      await this.acceptEach(entries.map((entry) => ({ entry, receivedAt })));
+    },
+
+    /** Marks keys accepted, each with its own time (many requests' keys in one script call). */
+    async acceptEach(items: readonly { entry: IdempotencyEntry; receivedAt: Date }[]): Promise<void> {
+      if (items.length === 0) return;
+      const entries = items.map((item) => ({
+        key: item.entry.key,
+        fingerprint: `${item.entry.fingerprint}|${item.receivedAt.getTime()}`,
+      }));
       await inSlices(entries, async (slice) => {
         await commands.ingestAccept?.call(
           redis,
           slice.length,
           ...slice.map((e) => e.key),
           ttlSeconds,
-          ...slice.map((e) => `a|${e.fingerprint}|${at}`),
+          ...slice.map((e) => `a|${e.fingerprint}`),
         );
         return [];
       });

@@ -45,6 +45,8 @@ export interface IngestTestEnv {
   replica(overrides?: Partial<AppConfig>, deps?: ReplicaDeps): Promise<IngestApp>;
   /** Reloads credentials on every instance (instead of waiting for the refresh interval). */
   refresh(): Promise<void>;
+  /** Waits until every instance has written the receipts of the answers it gave (they follow the answer). */
+  receiptsWritten(): Promise<void>;
   /** Records on all feed topics so far (sum of high watermarks). */
   publishedCount(): Promise<number>;
   close(): Promise<void>;
@@ -112,6 +114,9 @@ export async function startIngestEnv(
       await admin.setSigning(department, signing);
       await refresh();
       return issued;
+    },
+    async receiptsWritten() {
+      await Promise.all(apps.map((a) => a.receiptsWritten()));
     },
     async publishedCount() {
       let total = 0;
