@@ -134,6 +134,28 @@ export interface PlatformOptions {
  * (identity's demo users, rosters and service clients; ingest's department keys; …) through each
  * service's `seed-dev`, as `pnpm start` does.
  */
+/** Drops `huimin_e2e_<name>_<pid>` databases whose process is gone (a run killed before its close). */
+async function dropAbandonedDatabases(admin: pg.Client, name: string): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `select datname from pg_database where datname like $1`,
+    [`huimin_e2e_${name.replaceAll('_', '\\_')}\\_%`],
+  );
+  for (const { datname } of rows) {
+    const pid = Number(datname.slice(`huimin_e2e_${name}_`.length));
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    await admin.query(`drop database if exists ${datname} with (force)`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -143,10 +165,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const dataDir = mkdtempSync(join(tmpdir(), `huimin-e2e-${options.name}-`));
     closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
 
-    // A database of its own.
-    const database = `huimin_e2e_${options.name}`;
+    // A database of its own, named by this process so two runs on one machine (two checkouts, a
+    // bench beside a test) never drop each other's; one a killed run left behind is dropped here.
+    const database = `huimin_e2e_${options.name}_${process.pid}`;
     const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
+    await dropAbandonedDatabases(admin, options.name);
     await admin.query(`drop database if exists ${database} with (force)`);
     await admin.query(`create database ${database}`);
     await admin.end();

@@ -45,8 +45,9 @@ describe('kcat (librdkafka) against the broker', () => {
     // Produce v0, and the advertised range is 3-7. Values compressible, or librdkafka sends
     // the batch uncompressed.
     const filler = 'meal delivered; '.repeat(40);
+    // A long linger keeps both lines in one batch on a busy machine (kcat flushes at end of input).
     await kcat(
-      ['-b', broker.brokers, '-P', '-t', 'visits', '-p', '1', '-z', 'zstd'],
+      ['-b', broker.brokers, '-P', '-t', 'visits', '-p', '1', '-z', 'zstd', '-X', 'linger.ms=2000'],
       `compressed one ${filler}\ncompressed two ${filler}\n`,
     );
 

@@ -249,7 +249,8 @@ describe('a household the registry learns of after another town’s handler type
       grpc.credentials.createInsecure(),
     );
     try {
-      const { clientId, clientSecret } = devServiceCredentials('discovery');
+      // Charity asks for a household's alerts when it links help to them (proto callers.json).
+      const { clientId, clientSecret } = devServiceCredentials('charity');
       const token = await h.identity.inject({
         method: 'POST',
         url: '/v1/oauth/token',
