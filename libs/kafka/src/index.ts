@@ -6,6 +6,8 @@ export {
   type BatchItem,
   type ConsumerRunner,
   type ConsumerRunnerOptions,
+  CONSUMER_HEARTBEAT_INTERVAL_MS,
+  CONSUMER_SESSION_TIMEOUT_MS,
   createConsumerRunner,
   type EventHandler,
   type HandlerContext,
