@@ -142,7 +142,11 @@ function brokerFaults(p: Platform): { at: number; what: string; run: () => Promi
   const victim = 2;
   return [
     { at: 0.45, what: `kill -9 Kafka broker ${victim}`, run: () => cluster.killNode(victim) },
-    { at: 0.5, what: `restart Kafka broker ${victim} (until in sync)`, run: () => cluster.restartNode(victim) },
+    {
+      at: 0.5,
+      what: `restart Kafka broker ${victim} (until in sync)`,
+      run: () => cluster.restartNode(victim),
+    },
     {
       at: 0.55,
       what: 'rolling restart of the Kafka brokers',

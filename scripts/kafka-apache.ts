@@ -48,7 +48,9 @@ try {
   await cluster.stop();
   process.exit(1);
 }
-console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: controller quorum up, brokers ${cluster.nodes.map((n) => n.id).join(', ')} registered`);
+console.log(
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: controller quorum up, brokers ${cluster.nodes.map((n) => n.id).join(', ')} registered`,
+);
 console.log(`KAFKA_BROKERS=${cluster.bootstrap}`);
 // Watch the nodes: one that dies is reported (the others keep running until Ctrl-C).
 const reported = new Set<number>();

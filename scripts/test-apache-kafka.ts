@@ -10,7 +10,8 @@
 //      parity of the embedded broker with Apache Kafka.
 // Stops the cluster at the end (its node logs are printed on failure). Longer runs are opt-in as
 // usual (E2E_FULL=1 etc. pass through).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -48,7 +49,13 @@ const step = (what: string) => console.log(`\n== ${what} (${elapsed()})`);
 
 const dir = join(root, '.data', 'apache-kafka', `test-${process.pid}`);
 step('Apache Kafka: three brokers');
-const cluster = ApacheKafkaCluster.create({ dir, brokers: 3, basePort: await freeBase(), fresh: true, log: console.log });
+const cluster = ApacheKafkaCluster.create({
+  dir,
+  brokers: 3,
+  basePort: await freeBase(),
+  fresh: true,
+  log: console.log,
+});
 let failed = false;
 const cleanup = async () => {
   await cluster.stop();
@@ -56,32 +63,45 @@ const cleanup = async () => {
     for (const node of cluster.nodes) {
       const log = readFileSync(cluster.logFile(node.id), 'utf8').split('\n');
       console.error(`\n-- broker ${node.id}, last lines of ${cluster.logFile(node.id)}:`);
-      console.error(log.filter((line) => / (WARN|ERROR) /.test(line)).slice(-15).join('\n'));
+      console.error(
+        log
+          .filter((line) => / (WARN|ERROR) /.test(line))
+          .slice(-15)
+          .join('\n'),
+      );
     }
   else spawnSync('rm', ['-rf', dir]);
 };
-process.on('SIGINT', () => {
-  failed = true;
-  void cleanup().then(() => process.exit(130));
-});
+// Ctrl-C, or CI's budget running out: the brokers are detached processes, stop them too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    failed = true;
+    void cleanup().then(() => process.exit(130));
+  });
 
 const env = {
   ...process.env,
   KAFKA_BROKERS: cluster.bootstrap,
   HUIMIN_APACHE_KAFKA_DIR: dir,
 };
-function run(what: string, command: string, args: string[], extraEnv: Record<string, string> = {}): void {
+/** One suite as a child process (not spawnSync: the event loop stays free for signals). */
+async function run(what: string, command: string, args: string[], extraEnv: Record<string, string> = {}) {
   step(what);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.signal})`);
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  if (code !== 0) throw new Error(`${what} failed (exit ${code ?? signal})`);
 }
 
 try {
   await cluster.start();
   console.log(`Apache Kafka ${cluster.version} ready: KAFKA_BROKERS=${cluster.bootstrap}`);
 
-  run('pnpm topics:create --mode prod', 'pnpm', ['--silent', 'topics:create', '--mode', 'prod']);
-  const admin = new Kafka({ clientId: 'test-apache-kafka', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
+  await run('pnpm topics:create --mode prod', 'pnpm', ['--silent', 'topics:create', '--mode', 'prod']);
+  const admin = new Kafka({
+    clientId: 'test-apache-kafka',
+    brokers: cluster.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   const names = Object.values(contractTopics).map((t) => t.name);
   const { topics } = await admin.fetchTopicMetadata({ topics: names });
@@ -91,11 +111,27 @@ try {
     throw new Error(`topics not all created on three brokers: ${thin.map((t) => t.name).join(', ')}`);
   console.log(`${topics.length} topics, each partition on three brokers`);
 
-  run('e2e exactly-once on Apache Kafka', 'pnpm', ['exec', 'vitest', 'run', 'e2e/exactly-once.test.ts'], {
-    E2E_SUMMARY: '1',
-  });
-  run('libs/kafka integration suite on Apache Kafka', 'pnpm', ['exec', 'vitest', 'run', 'libs/kafka/test/']);
-  run('faults and parity (*.apache.test.ts)', 'pnpm', ['exec', 'vitest', 'run', '--config', 'vitest.apache-kafka.config.ts']);
+  await run(
+    'e2e exactly-once on Apache Kafka',
+    'pnpm',
+    ['exec', 'vitest', 'run', 'e2e/exactly-once.test.ts'],
+    {
+      E2E_SUMMARY: '1',
+    },
+  );
+  await run('libs/kafka integration suite on Apache Kafka', 'pnpm', [
+    'exec',
+    'vitest',
+    'run',
+    'libs/kafka/test/',
+  ]);
+  await run('faults and parity (*.apache.test.ts)', 'pnpm', [
+    'exec',
+    'vitest',
+    'run',
+    '--config',
+    'vitest.apache-kafka.config.ts',
+  ]);
   const stalls = join(root, '.data', 'apache-kafka', 'stalls.json');
   if (existsSync(stalls)) console.log(`\nstall per fault: ${readFileSync(stalls, 'utf8')}`);
   console.log(`\nApache Kafka tests passed in ${elapsed()}`);

@@ -169,6 +169,7 @@ type Decoded =
  */
 export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
 export const CONSUMER_HEARTBEAT_INTERVAL_MS = 1000;
+export const CONSUMER_MAX_WAIT_MS = 1000;
 
 class PoisonEventError extends Error {
   override name = 'PoisonEventError';
@@ -210,6 +211,9 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     groupId,
     sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_SESSION_TIMEOUT_MS,
     heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_HEARTBEAT_INTERVAL_MS,
+    // A fetch waits at most 1 s for records (kafkajs: 5 s). The member notices a rebalance and
+    // stops only between fetches, so a long wait is what a graceful leave or a join costs the group.
+    maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
     allowAutoTopicCreation: false,
   });
   const dlqProducer: Producer = createProducer(kafka);

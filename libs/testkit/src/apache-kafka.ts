@@ -83,7 +83,11 @@ export interface NodeAddress {
 }
 
 /** The per-node settings of a node of a loopback cluster. */
-export function nodeProperties(node: NodeAddress, all: NodeAddress[], dataDir: string): Record<string, string> {
+export function nodeProperties(
+  node: NodeAddress,
+  all: NodeAddress[],
+  dataDir: string,
+): Record<string, string> {
   return {
     'node.id': String(node.id),
     'controller.quorum.voters': all.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(','),

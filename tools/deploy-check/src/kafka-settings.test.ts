@@ -86,7 +86,7 @@ describe.each(clusters)("compose's Kafka, $name", ({ nodes, files }) => {
 });
 
 describe('the check itself', () => {
-  it("renders variables as the image does and notices a drifted setting", () => {
+  it('renders variables as the image does and notices a drifted setting', () => {
     expect(propertyOfImageVariable('KAFKA_MIN_INSYNC_REPLICAS')).toBe('min.insync.replicas');
     expect(propertyOfImageVariable('KAFKA_A__B___C')).toBe('a_b-c');
     expect(propertyOfImageVariable('CLUSTER_ID')).toBeUndefined();
