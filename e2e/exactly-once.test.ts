@@ -42,7 +42,9 @@ const thawed: Promise<void>[] = [];
 
 beforeAll(async () => {
   platform = await startPlatform({ name: 'exactly_once', logLevel: 'warn' });
-}, 120_000);
+  // As long as a service's own readiness wait (150 s) and then some: on a loaded machine eight
+  // services starting at once took longer than 120 s.
+}, 300_000);
 
 afterAll(async () => {
   await platform?.close();
