@@ -16,7 +16,8 @@ export default defineConfig({
       'scripts/**/*.test.ts',
       'e2e/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/.data/**'],
+    // *.apache.test.ts need Apache Kafka: `pnpm test:apache-kafka` runs them (vitest.apache-kafka.config.ts).
+    exclude: ['**/node_modules/**', '**/.data/**', '**/*.apache.test.ts'],
     // Creates the tests' database on a fresh machine (DATABASE_URL, default `test`).
     globalSetup: ['./scripts/test-database.ts'],
     testTimeout: 30_000,

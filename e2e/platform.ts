@@ -12,6 +12,7 @@ import { topics } from '@huimin/contracts';
 import { createKafkaClient, ensureTopics } from '@huimin/kafka';
 import { createLogger } from '@huimin/kit';
 import { createPool, migrate } from '@huimin/pg';
+import { ApacheKafkaCluster } from '@huimin/testkit/apache-kafka';
 import pg from 'pg';
 import { discoverServices, root, type ServiceManifest } from '../scripts/stack.ts';
 
@@ -108,7 +109,14 @@ export interface Platform {
   brokers: string;
   redisUrl: string;
   services: Map<string, ServiceProcess>;
+  /** The embedded broker (restart = SIGKILL and start again); idle when on Apache Kafka. */
   broker: PlatformProcess & { restart(): Promise<void> };
+  /**
+   * The Apache Kafka cluster the platform runs on instead of the embedded broker, when
+   * `pnpm test:apache-kafka` started one (HUIMIN_APACHE_KAFKA_DIR): its brokers are killed and
+   * restarted through it.
+   */
+  apacheKafka?: ApacheKafkaCluster;
   redis: PlatformProcess & { restart(): Promise<void> };
   service(name: string): ServiceProcess;
   url(name: string): string;
@@ -218,9 +226,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await redisUp();
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
-    // The broker, on a data dir that survives its restarts.
+    // The broker, on a data dir that survives its restarts; or the Apache Kafka cluster that
+    // `pnpm test:apache-kafka` runs (HUIMIN_APACHE_KAFKA_DIR).
+    const apacheKafka = process.env.HUIMIN_APACHE_KAFKA_DIR
+      ? ApacheKafkaCluster.open(process.env.HUIMIN_APACHE_KAFKA_DIR)
+      : undefined;
     const kafkaPort = await freePort();
-    const brokers = `127.0.0.1:${kafkaPort}`;
+    const brokers = apacheKafka?.bootstrap ?? `127.0.0.1:${kafkaPort}`;
     const broker = Object.assign(
       new PlatformProcess('kafka', () => ({
         args: [
@@ -236,14 +248,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       { restart: async () => {} },
     );
     const brokerUp = () => waitFor('the broker', () => portOpen(kafkaPort), 20_000);
-    broker.restart = async () => {
-      await broker.kill();
+    if (apacheKafka) {
+      broker.restart = async () => {
+        throw new Error('on Apache Kafka, kill and restart brokers through platform.apacheKafka');
+      };
+    } else {
+      broker.restart = async () => {
+        await broker.kill();
+        broker.start();
+        await brokerUp();
+      };
       broker.start();
+      closers.push(() => broker.stop());
       await brokerUp();
-    };
-    broker.start();
-    closers.push(() => broker.stop());
-    await brokerUp();
+    }
     const logger = createLogger({ name: 'e2e', level: 'warn' });
     const kafka = createKafkaClient({ brokers, clientId: 'e2e', logger });
     await ensureTopics(kafka, { topics: Object.values(topics), mode: 'dev', logger });
@@ -349,6 +367,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       redisUrl,
       services,
       broker,
+      ...(apacheKafka ? { apacheKafka } : {}),
       redis,
       service(name) {
         const s = services.get(name);

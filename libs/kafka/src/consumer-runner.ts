@@ -159,6 +159,18 @@ type Decoded =
   | { kind: 'skip'; type: string }
   | { kind: 'poison'; error: Error };
 
+/**
+ * How long the group waits for a member that stopped heartbeating (killed, frozen, cut off) before
+ * its partitions move: the stall a consumer killed from outside costs its group. 10 s, down from
+ * kafkajs's 30 s: a heartbeat goes out every second between batches (and while a retry backs off),
+ * so only a single event held for over 10 s would cost a member its place. A member that stops
+ * (SIGTERM → runner.stop()) leaves the group at once and waits for nothing. Measured on Apache
+ * Kafka in libs/kafka/test/faults.apache.test.ts (docs/architecture.md, "Apache Kafka").
+ */
+export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
+export const CONSUMER_HEARTBEAT_INTERVAL_MS = 1000;
+export const CONSUMER_MAX_WAIT_MS = 1000;
+
 class PoisonEventError extends Error {
   override name = 'PoisonEventError';
 }
@@ -197,8 +209,11 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
 
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+    sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_SESSION_TIMEOUT_MS,
+    heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_HEARTBEAT_INTERVAL_MS,
+    // A fetch waits at most 1 s for records (kafkajs: 5 s). The member notices a rebalance and
+    // stops only between fetches, so a long wait is what a graceful leave or a join costs the group.
+    maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
     allowAutoTopicCreation: false,
   });
   const dlqProducer: Producer = createProducer(kafka);

@@ -7,6 +7,8 @@ export {
   type BatchContext,
   type BatchHandler,
   type BatchItem,
+  CONSUMER_HEARTBEAT_INTERVAL_MS,
+  CONSUMER_SESSION_TIMEOUT_MS,
   type ConsumerRunner,
   type ConsumerRunnerOptions,
   createConsumerRunner,

@@ -1,6 +1,6 @@
 import type { TopicDefinition } from '@huimin/contracts';
 import type { Logger } from '@huimin/kit';
-import type { ITopicConfig, Kafka } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 
 /**
  * `dev` keeps every record (household and person topics included) so a service started later can
@@ -79,10 +79,14 @@ export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions): 
       // Another process may create some of them between listTopics and here; kafkajs then
       // reports TOPIC_ALREADY_EXISTS for those, which is the outcome we wanted anyway.
       try {
-        await admin.createTopics({ topics: missing, waitForLeaders: true });
+        await admin.createTopics({ topics: missing, waitForLeaders: false });
       } catch (err: unknown) {
         if (!isAlreadyExists(err)) throw err;
       }
+      await waitForLeaders(
+        admin,
+        missing.map((config) => config.topic),
+      );
       options.logger.info({ topics: missing.map((config) => config.topic) }, 'topics created');
     }
     return {
@@ -91,6 +95,32 @@ export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Until every partition of the topics has a leader, as the broker asked sees it. On a cluster the
+ * controller accepts a topic before every broker's metadata holds it, and a broker answers 3
+ * UNKNOWN_TOPIC_OR_PARTITION (or 5 LEADER_NOT_AVAILABLE) until then, which kafkajs's own
+ * `waitForLeaders` does not wait out.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+    } catch (err: unknown) {
+      const type = (err as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
