@@ -22,11 +22,14 @@ import {
   DisbursementRequested,
   DonationReceived,
   DonationReversed,
+  FundClosed,
+  FundOpened,
   ReconciliationFailed,
 } from './events/charity.ts';
 import { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 import { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
 import {
+  CaregiverRecorded,
   CheckOnMissed,
   OrderAssigned,
   OrderCancelled,
@@ -57,6 +60,7 @@ import {
   departmentSignalFeed,
   disabilityFeed,
   discoveryAlertStream,
+  eldercareCaregiverStream,
   eldercareOrderStream,
   eligibilityHouseholdStream,
   eligibilityPolicyStream,
@@ -83,6 +87,7 @@ const declaredTopics = [
   eligibilityPolicyStream,
   discoveryAlertStream,
   eldercareOrderStream,
+  eldercareCaregiverStream,
   charityFundStream,
   identityAuditStream,
 ] as const;
@@ -130,6 +135,9 @@ const declared = [
   OrderCompleted,
   OrderCancelled,
   VisitAnomalyFlagged,
+  CaregiverRecorded,
+  FundOpened,
+  FundClosed,
   DonationReceived,
   DonationReversed,
   DisbursementRequested,
