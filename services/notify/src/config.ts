@@ -32,6 +32,8 @@ export const NotifyConfig = Type.Object({
   DISCOVERY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8083' }),
   /** Where the console gateway (`/api/identity/…`) forwards login, rosters and leave. */
   IDENTITY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8087' }),
+  /** Where the console gateway (`/api/scorecard/…`) forwards the plan's scorecard page. */
+  SCORECARD_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8088' }),
   /** How long the delivery log keeps events for Last-Event-ID replay. */
   LOG_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72 }),
   /** Hosts a robot webhook may point at (no other address is ever called: SSRF). */
