@@ -155,7 +155,13 @@ describe('the 规划指标 page in Chromium', { timeout: 120_000 }, () => {
     expect(await bars.getAttribute('aria-label')).toContain('娄东街道 1');
     expect(await bars.getAttribute('aria-label')).toContain('陆渡街道 1');
     // The page fits the phone: nothing wider than the screen.
-    const overflow = await leader.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await leader.evaluate(() => {
+      const page = globalThis as unknown as {
+        innerWidth: number;
+        document: { documentElement: { scrollWidth: number } };
+      };
+      return page.document.documentElement.scrollWidth - page.innerWidth;
+    });
     expect(overflow).toBeLessThanOrEqual(0);
     // A leader reads only: no form to record facts.
     expect(await leader.getByRole('form', { name: '登记指标数据' }).count()).toBe(0);
