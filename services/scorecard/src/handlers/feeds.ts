@@ -20,7 +20,7 @@ import {
 } from '@huimin/contracts';
 import { type EventHandler, on } from '@huimin/kafka';
 import { personKey } from '../domain/person-key.ts';
-import { createProjectionStore } from '../store/projection-store.ts';
+import { projectionStore as store } from '../store/projection-store.ts';
 
 /**
  * The platform's streams the scorecard reads: households (registered elders, tekun members'
@@ -29,7 +29,6 @@ import { createProjectionStore } from '../store/projection-store.ts';
  * with the event's inbox row, so a redelivery changes nothing.
  */
 export function feedHandlers(): EventHandler[] {
-  const store = createProjectionStore();
   const household = (p: HouseholdRegistered, eventId: string) => ({
     eventId,
     householdId: p.householdId,
