@@ -57,8 +57,6 @@ export interface Scorecard {
   indicators: IndicatorCard[];
 }
 
-const HOME_ADAPTATION_BASELINE = 250;
-
 export interface ScorecardDeps {
   computed: ComputedStore;
   tree: Jurisdiction;
@@ -118,10 +116,10 @@ export function createReader({ computed, tree, now }: ScorecardDeps) {
         };
       }
       case 13: {
+        // The 250 households of the end of 2020 are the starting value; the platform adds its own.
         const b = await computed.homeAdaptations(period.to);
-        return {
-          measures: singleMeasure(indicator, count(HOME_ADAPTATION_BASELINE + b.county.numerator), towns(b)),
-        };
+        const baseline = indicator.measures[0]?.baseline ?? 0;
+        return { measures: singleMeasure(indicator, count(baseline + b.county.numerator), towns(b)) };
       }
       case 16:
       case 17: {

@@ -214,6 +214,14 @@ beforeAll(async () => {
     type: adaptation,
     startedAt: '2026-04-03T02:00:00.000Z',
   });
+  // Adapted in 2020: already among the 250 of the baseline.
+  await order('H-6', {
+    elderId: 'EL-d1',
+    householdId: 'HH-D',
+    communityCode: C_LUDU,
+    type: adaptation,
+    startedAt: '2020-10-10T02:00:00.000Z',
+  });
   // By 31 March: HH-A (娄东) and EL-x's home (陆渡) → 250 + 2 = 252.
 
   // #2 tekun members (young disabled adults, so #12's elders stay as counted above).

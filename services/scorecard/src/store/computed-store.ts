@@ -97,12 +97,15 @@ async function homeVisitCoverage(db: Queryable, period: Period): Promise<Breakdo
   return { county: { numerator: total, denominator }, towns };
 }
 
-/** #13: households with a completed home-adaptation order up to `asOf` (the baseline is added by the caller). */
+/**
+ * #13: households with a completed home-adaptation order after the plan's baseline (end of 2020,
+ * which already counts its 250) up to `asOf`; the caller adds the baseline.
+ */
 async function homeAdaptations(db: Queryable, asOf: string): Promise<Breakdown> {
   const { rows } = await db.query<RollupRow>(
     `select town_code, grouping(town_code) as total,
             count(distinct coalesce(household_id, 'elder:' || elder_id))::int as n from orders
-      where service_type = 'home-adaptation-assessment' and completed_on <= $1
+      where service_type = 'home-adaptation-assessment' and completed_on > '2020-12-31' and completed_on <= $1
         and not anomaly and not cancelled
       group by rollup (town_code)`,
     [asOf],
