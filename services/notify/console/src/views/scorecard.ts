@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, currentUser, getJson, query, scorecard, sendJson } from '../api.ts';
 import { ROLE, towns, when } from '../format.ts';
+import { useNames } from '../names.ts';
 import { ErrorNote, html, Loading, useAction, useLoad } from '../ui.ts';
 import { shown, TownBars, TrendChart, type Unit } from './charts.ts';
 
@@ -80,6 +81,12 @@ function townName(code: string | null): string {
 function IndicatorCard({ card }: { card: Card }) {
   const titleId = `ind-${card.number}`;
   const latest = card.facts?.[0];
+  const nameOf = useNames();
+  // By name where the viewer may know it, otherwise by id and role.
+  const recorder = (f: Fact) =>
+    nameOf(f.recordedBy) === f.recordedBy
+      ? `${f.recordedBy}（${ROLE[f.recordedByRole] ?? f.recordedByRole}）`
+      : nameOf(f.recordedBy);
   return html`<li class="plan-card" data-indicator=${card.number} aria-labelledby=${titleId}>
     <h2 id=${titleId}><span class="ind-no">${card.number}</span>${card.name}</h2>
     <p class="tags">
@@ -105,7 +112,7 @@ function IndicatorCard({ card }: { card: Card }) {
     ${card.assumption ? html`<p class="assumption small" data-testid="assumption">口径说明：${card.assumption}</p>` : null}
     ${
       latest
-        ? html`<p class="fact small" data-testid="latest-fact">最近登记：${townName(latest.townCode)} ${shown(latest.value, card.unit)}（${latest.asOf} 起，文号 ${latest.sourceDocument}），${latest.recordedBy}（${ROLE[latest.recordedByRole] ?? latest.recordedByRole}）${when(latest.recordedAt)} 登记</p>`
+        ? html`<p class="fact small" data-testid="latest-fact">最近登记：${townName(latest.townCode)} ${shown(latest.value, card.unit)}（${latest.asOf} 起，文号 ${latest.sourceDocument}），${recorder(latest)} ${when(latest.recordedAt)} 登记</p>`
         : card.source === 'recorded'
           ? html`<p class="fact small muted">尚无登记</p>`
           : null
