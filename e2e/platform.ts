@@ -288,6 +288,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       RISK_URL: http('risk'),
       ELDERCARE_URL: http('eldercare'),
       CHARITY_URL: http('charity'),
+      SCORECARD_URL: http('scorecard'),
       CONSOLE_URL: http('notify'),
     };
 

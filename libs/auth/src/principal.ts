@@ -8,6 +8,7 @@ export const roles = [
   'provider-staff',
   'charity-approver',
   'auditor',
+  'bureau-leader',
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -23,7 +24,7 @@ export interface UserPrincipal {
   /**
    * Division codes the person covers: communities for a case handler (plus, while a colleague is
    * on leave, the communities they stand in for), a town for a supervisor, a town or the county
-   * for a charity approver, the county for the bureau's admins and auditors. Provider staff cover
+   * for a charity approver, the county for the bureau's admins, auditors and leaders. Provider staff cover
    * no territory (empty): they act on their provider's orders only.
    */
   jurisdictions: string[];

@@ -6,6 +6,7 @@ export type TopicKey =
   | 'householdId|residentId'
   | 'alertId'
   | 'orderId'
+  | 'caregiverId'
   | 'policyVersion'
   | 'fundId'
   | 'actorId';

@@ -39,7 +39,9 @@ export {
   DisbursementRequested,
   DonationReceived,
   DonationReversed,
+  FundClosed,
   FundId,
+  FundOpened,
   ReceiptNumber,
   ReconciliationFailed,
   Restriction,
@@ -47,6 +49,7 @@ export {
 export { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 export { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
 export {
+  CaregiverRecorded,
   CheckOnMissed,
   OrderAssigned,
   OrderCancelled,

@@ -23,11 +23,14 @@ import {
   DisbursementRequested,
   DonationReceived,
   DonationReversed,
+  FundClosed,
+  FundOpened,
   ReconciliationFailed,
 } from './events/charity.ts';
 import { DepartmentSignalReported, DepartmentSignalRetracted } from './events/department-signal.ts';
 import { DisabilityCertificationRetracted, DisabilityCertified } from './events/disability.ts';
 import {
+  CaregiverRecorded,
   CheckOnMissed,
   OrderAssigned,
   OrderCancelled,
@@ -58,6 +61,7 @@ import {
   departmentSignalFeed,
   disabilityFeed,
   discoveryAlertStream,
+  eldercareCaregiverStream,
   eldercareOrderStream,
   eligibilityHouseholdStream,
   eligibilityPolicyStream,
@@ -84,6 +88,7 @@ const declaredTopics = [
   eligibilityPolicyStream,
   discoveryAlertStream,
   eldercareOrderStream,
+  eldercareCaregiverStream,
   charityFundStream,
   identityAuditStream,
 ] as const;
@@ -132,6 +137,9 @@ const declared = [
   OrderCompleted,
   OrderCancelled,
   VisitAnomalyFlagged,
+  CaregiverRecorded,
+  FundOpened,
+  FundClosed,
   DonationReceived,
   DonationReversed,
   DisbursementRequested,

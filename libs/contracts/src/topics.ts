@@ -114,6 +114,16 @@ export const eldercareOrderStream = defineTopic({
     "Eldercare's service orders (居家养老上门服务) and what happens to them, such as missed daily check-ons.",
 });
 
+export const eldercareCaregiverStream = defineTopic({
+  name: 'huimin.eldercare.caregiver',
+  partitions: 3,
+  key: 'caregiverId',
+  // Each record is the caregiver's full register entry, so the latest per caregiver is the truth.
+  retention: { dev: 'forever', prod: 'compact' },
+  description:
+    "Eldercare providers' staff register: each caregiver's start, pre-service training and certificate dates.",
+});
+
 export const eligibilityPolicyStream = defineTopic({
   name: 'huimin.eligibility.policy',
   // One partition: versions are few, and every reader wants them all, in order.

@@ -27,6 +27,7 @@ import {
   sandboxProviderConfigs,
 } from './payments/payment-config.ts';
 import { RECONCILE_JOB } from './reconciliation.ts';
+import { announceFunds } from './seed-funds.ts';
 
 await runService(async () => {
   const config = loadConfig(CharityConfig);
@@ -66,6 +67,9 @@ await runService(async () => {
   });
   await relay.start();
   lifecycle.onShutdown('outbox relay', () => relay.stop());
+  // Funds made before FundOpened existed, or by a seed run elsewhere: the platform hears of them once.
+  const announced = await announceFunds(pool);
+  if (announced > 0) logger.info({ announced }, 'funds announced to the platform');
 
   // The providers: the merchant's keys from the environment; in dev, the sandbox seed-dev made.
   let providers = providerConfigsFromEnv(config);

@@ -1,6 +1,10 @@
-import type { Jurisdiction } from '@huimin/contracts';
+import { FundOpened, type Jurisdiction } from '@huimin/contracts';
+import { appendEvent } from '@huimin/kafka';
+import { withTransaction } from '@huimin/pg';
+import type pg from 'pg';
 import type { Fund } from './domain/funds.ts';
-import type { FundStore } from './store/fund-store.ts';
+import { EVENT_SOURCE } from './donation-book.ts';
+import { createFundStore, type FundStore } from './store/fund-store.ts';
 
 // Taicang's charity funds as the plan describes them: the county charity federation, a charity
 // association in every town and street office, and community charity funds (6 → 9 by 2025). Which
@@ -51,4 +55,30 @@ export async function seedFunds(
   const funds = taicangFunds(tree);
   for (const fund of funds) if ((await store.upsert(fund)) === 'created') created++;
   return { created, total: funds.length };
+}
+
+/**
+ * Tells the platform about every fund it has not heard of yet (FundOpened through the outbox, in
+ * the transaction that marks it told), so the scorecard counts open community funds. Run at start
+ * and after seeding; a fund is announced once.
+ */
+export async function announceFunds(pool: pg.Pool): Promise<number> {
+  return withTransaction(pool, async (client) => {
+    const funds = await createFundStore(client).claimUnannounced();
+    for (const fund of funds) {
+      await appendEvent(
+        client,
+        FundOpened,
+        {
+          fundId: fund.fundId,
+          name: fund.name,
+          kind: fund.kind,
+          jurisdictionCode: fund.jurisdictionCode,
+          openedOn: fund.openedOn,
+        },
+        { source: EVENT_SOURCE, subject: fund.fundId },
+      );
+    }
+    return funds.length;
+  });
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { embeddedFonts, pageText } from '@huimin/pdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatPayNotification } from '../src/payments/provider-sandbox.ts';
 import { bearer, bookkeeping, type Charity, startCharity } from './harness.ts';
-import { embeddedFonts, pageText } from './pdf-text.ts';
 
 // Donations through the API (counter, bank transfer): receipt numbers without gaps or duplicates
 // under concurrency, idempotency, bad input refused with nothing written, an append-only ledger

@@ -72,6 +72,7 @@ beforeAll(async () => {
   });
   await registerConsoleGateway(gateway, {
     discoveryUrl,
+    scorecardUrl: 'http://127.0.0.1:9',
     identityUrl: h.identity.baseUrl,
     logger: h.env.logger,
   });

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { createCheckOn } from './check-on.ts';
 import { type EldercarePolicy, seedPolicies } from './domain/policy.ts';
 import { eldercareErrors } from './errors.ts';
+import { registerCaregiverRoutes } from './handlers/caregiver-routes.ts';
 import { registerHttpRoutes } from './handlers/http-routes.ts';
 import { createOrderDesk, type OrderDesk } from './order-desk.ts';
 import { savePolicy } from './store/policy-store.ts';
@@ -56,5 +57,6 @@ export async function createApp(deps: AppDependencies): Promise<EldercareApp> {
     await pool.query('select 1');
   });
   registerHttpRoutes(server, { pool, verifier: deps.verifier, desk, now });
+  registerCaregiverRoutes(server, { pool, verifier: deps.verifier, now });
   return { server, desk, checkOn, close: () => server.close() };
 }

@@ -128,6 +128,7 @@ export function presentOrder(r: OrderRow): Order {
 
 interface ElderRow {
   elder_id: string;
+  household_id: string;
   town_code: string;
   community_code: string;
   birth_date: string;
@@ -288,7 +289,7 @@ export function createOrderDesk(deps: OrderDeskDeps) {
   async function placeOrderIn(client: pg.PoolClient, input: PlaceOrder): Promise<Order> {
     const at = now();
     const { rows: elders } = await client.query<ElderRow>(
-      `select elder_id, town_code, community_code, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
+      `select elder_id, household_id, town_code, community_code, to_char(birth_date, 'YYYY-MM-DD') as birth_date,
               living_alone, dibao, tekun, disability_grade, dependency_level, lng, lat
          from elders where elder_id = $1 and active`,
       [input.elderId],
@@ -372,6 +373,8 @@ export function createOrderDesk(deps: OrderDeskDeps) {
       {
         orderId,
         elderId: elder.elder_id,
+        // The scorecard counts home adaptations per household (plan indicator #13).
+        householdId: elder.household_id,
         townCode: elder.town_code,
         communityCode: elder.community_code,
         serviceType: input.serviceType,

@@ -557,13 +557,18 @@ describe('indicator, events and gRPC', () => {
     });
   });
 
-  it('order events reach the order stream through the outbox, keyed by order id', async () => {
+  it('order events reach the order stream through the outbox, keyed by order id, with the household', async () => {
     const placed = await order('zhou', 'cleaning', '2026-03-14T01:00:00Z', '2026-03-14T03:00:00Z');
     const id = placed.body.orderId as string;
+    let created: { elderId?: string; householdId?: string } | undefined;
     await waitUntil(async () => {
       const records = await readRecords(h.env.kafka, OrderCreated.topic.name);
-      return records.some((r) => r.key === id && r.headers.ce_type === OrderCreated.type);
+      const record = records.find((r) => r.key === id && r.headers.ce_type === OrderCreated.type);
+      created = record ? JSON.parse(record.value) : undefined;
+      return created !== undefined;
     }, 'OrderCreated published');
+    // The household travels with the order (the scorecard counts home adaptations by household).
+    expect(created).toMatchObject({ elderId: elders.zhou, householdId: 'HH-T-ZHOU' });
   });
 
   it('serves GetOrder to a service with a token, refuses a call without one or from a service not listed, and reports health', async () => {

@@ -26,6 +26,7 @@ beforeAll(async () => {
   });
   await registerConsoleGateway(gateway, {
     discoveryUrl: 'http://127.0.0.1:9',
+    scorecardUrl: 'http://127.0.0.1:9',
     identityUrl: id.baseUrl,
     logger: id.env.logger,
   });
@@ -91,6 +92,7 @@ describe('logins through the console gateway', () => {
     });
     await registerConsoleGateway(behindIngress, {
       discoveryUrl: 'http://127.0.0.1:9',
+      scorecardUrl: 'http://127.0.0.1:9',
       identityUrl: id.baseUrl,
       logger: id.env.logger,
     });

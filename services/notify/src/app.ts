@@ -103,6 +103,7 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
   await registerConsoleGateway(server, {
     discoveryUrl: config.DISCOVERY_URL.replace(/\/$/, ''),
     identityUrl: config.IDENTITY_URL.replace(/\/$/, ''),
+    scorecardUrl: config.SCORECARD_URL.replace(/\/$/, ''),
     logger,
   });
   if (config.CONSOLE_DIR) {

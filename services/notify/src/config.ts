@@ -37,6 +37,8 @@ export const NotifyConfig = Type.Object({
    * console gateway passes that address to identity's login limits. 0: the socket's address.
    */
   TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
+  /** Where the console gateway (`/api/scorecard/…`) forwards the plan's scorecard page. */
+  SCORECARD_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8088' }),
   /** How long the delivery log keeps events for Last-Event-ID replay. */
   LOG_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72 }),
   /** Hosts a robot webhook may point at (no other address is ever called: SSRF). */

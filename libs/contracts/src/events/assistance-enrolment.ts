@@ -38,6 +38,18 @@ export const AssistanceEnrolmentChanged = defineEvent({
         description: 'the members covered, for programmes paid per person (tekun, disability subsidies)',
       }),
     ),
+    wantsCentralisedCare: Type.Optional(
+      Type.Boolean({
+        description:
+          'tekun: the members covered asked for centralised care (集中供养意愿), as the assistance system records it; absent when not asked',
+      }),
+    ),
+    cannotSelfCare: Type.Optional(
+      Type.Boolean({
+        description:
+          'tekun: the members covered cannot care for themselves (生活不能自理) by the assessment on record; absent when not assessed',
+      }),
+    ),
   }),
   description:
     'A household was enrolled in, had its amount changed in, or exited from an assistance programme. This is who actually receives help; eligibility decisions are only screening.',

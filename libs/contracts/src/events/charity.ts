@@ -7,6 +7,7 @@ import {
   Fen,
   HouseholdId,
   Instant,
+  JurisdictionCode,
   RecordId,
   stringEnum,
   UserId,
@@ -238,3 +239,43 @@ export const ReconciliationFailed = defineEvent({
   },
 });
 export type ReconciliationFailed = Static<typeof ReconciliationFailed.schema>;
+
+const FundKind = stringEnum(['county-federation', 'town-association', 'community-fund'], {
+  description: '慈善总会, 镇（街道）慈善分会, 社区慈善基金',
+});
+
+export const FundOpened = defineEvent({
+  name: 'FundOpened',
+  type: 'huimin.charity.fund.opened.v1',
+  version: 1,
+  topic: charityFundStream,
+  key: (p) => p.fundId,
+  schema: closedObject({
+    fundId: FundId,
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    kind: FundKind,
+    jurisdictionCode: JurisdictionCode,
+    openedOn: CalendarDate,
+  }),
+  description: 'A charity fund was set up and takes donations from this day on.',
+  example: {
+    fundId: 'fund-320585001001',
+    name: '常胜社区慈善基金',
+    kind: 'community-fund',
+    jurisdictionCode: wangHousehold.communityCode,
+    openedOn: '2025-06-01',
+  },
+});
+export type FundOpened = Static<typeof FundOpened.schema>;
+
+export const FundClosed = defineEvent({
+  name: 'FundClosed',
+  type: 'huimin.charity.fund.closed.v1',
+  version: 1,
+  topic: charityFundStream,
+  key: (p) => p.fundId,
+  schema: closedObject({ fundId: FundId, closedOn: CalendarDate }),
+  description: 'A charity fund was wound up and takes no donations from this day on.',
+  example: { fundId: 'fund-320585001001', closedOn: '2026-01-01' },
+});
+export type FundClosed = Static<typeof FundClosed.schema>;

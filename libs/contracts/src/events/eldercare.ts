@@ -12,7 +12,7 @@ import {
   stringEnum,
   TownCode,
 } from '../schema-types.ts';
-import { eldercareOrderStream } from '../topics.ts';
+import { eldercareCaregiverStream, eldercareOrderStream } from '../topics.ts';
 import { chenGuiying, chenHousehold } from './example-people.ts';
 
 export const CheckOnMissed = defineEvent({
@@ -81,6 +81,9 @@ export const OrderCreated = defineEvent({
   schema: closedObject({
     orderId: RecordId,
     elderId: ElderId,
+    householdId: Type.Optional(
+      CloneType(HouseholdId, { description: "the elder's household when the order was placed" }),
+    ),
     townCode: TownCode,
     communityCode: CommunityCode,
     serviceType: ServiceType,
@@ -249,3 +252,50 @@ export const VisitAnomalyFlagged = defineEvent({
   },
 });
 export type VisitAnomalyFlagged = Static<typeof VisitAnomalyFlagged.schema>;
+
+// The providers' staff register (keyed by caregiver id): when each caregiver started, was trained
+// and certified, so the plan's indicators #16 and #17 are computed rather than typed in. No name or
+// resident ID travels: the certificate number identifies the certificate, not the person.
+export const CaregiverRecorded = defineEvent({
+  name: 'CaregiverRecorded',
+  type: 'huimin.eldercare.caregiver.recorded.v1',
+  version: 1,
+  topic: eldercareCaregiverStream,
+  key: (p) => p.caregiverId,
+  schema: closedObject({
+    caregiverId: RecordId,
+    providerId: RecordId,
+    businessDate: CloneType(CalendarDate, { description: 'date the record holds from' }),
+    startedOn: CloneType(CalendarDate, { description: 'first day of work for the provider' }),
+    trainedOn: Type.Optional(
+      CloneType(CalendarDate, { description: 'pre-service training (岗前培训) completed on' }),
+    ),
+    certifiedOn: Type.Optional(
+      CloneType(CalendarDate, { description: 'vocational certificate (养老护理员证书) issued on' }),
+    ),
+    certificateNumber: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{4,40}$' })),
+    leftOn: Type.Optional(CloneType(CalendarDate, { description: 'last day of work, once they left' })),
+  }),
+  description:
+    "A provider's caregiver as the staff register holds them now: start, training and certificate dates (a full snapshot).",
+  example: {
+    caregiverId: 'CG-0101',
+    providerId: 'PV-0012',
+    businessDate: '2025-03-01',
+    startedOn: '2024-06-01',
+    trainedOn: '2024-05-20',
+    certifiedOn: '2024-11-15',
+    certificateNumber: 'YLHL-2024-003117',
+  },
+  rules: (p) =>
+    p.certifiedOn !== undefined && p.certificateNumber === undefined
+      ? [
+          {
+            pointer: '/certificateNumber',
+            code: 'INCONSISTENT',
+            message: 'is required with a certificate date',
+          },
+        ]
+      : [],
+});
+export type CaregiverRecorded = Static<typeof CaregiverRecorded.schema>;

@@ -1,26 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
+import { CJK_FONT_NAME, createChineseDocument, shanghaiChineseDate } from '@huimin/pdf';
 import type { Donor } from '../domain/donor.ts';
 import { type JurisdictionTree, type Restriction, restrictionLabel } from '../domain/funds.ts';
 import { chineseCapitalAmount, yuanText } from '../domain/money.ts';
 
-// The donation receipt as a PDF with its Chinese text embedded as glyphs of Noto Sans SC (the
-// GB 2312 subset from the @embedpdf/fonts-sc package, SIL Open Font License 1.1). pdfkit embeds
-// only the glyphs a receipt uses, so a receipt is some tens of kilobytes.
+// The donation receipt as a PDF with its Chinese text embedded as glyphs (libs/pdf).
 
-let fontBytes: Buffer | undefined;
-
-/** The font file, read once per process. */
-function receiptFont(): Buffer {
-  if (fontBytes === undefined) {
-    const packageEntry = import.meta.resolve('@embedpdf/fonts-sc');
-    fontBytes = readFileSync(fileURLToPath(new URL('../fonts/NotoSansHans-Regular.otf', packageEntry)));
-  }
-  return fontBytes;
-}
-
-export const RECEIPT_FONT_NAME = 'NotoSansHans-Regular';
+export const RECEIPT_FONT_NAME = CJK_FONT_NAME;
 
 export interface ReceiptContent {
   receiptNumber: string;
@@ -40,12 +25,6 @@ const channelLabel: Record<ReceiptContent['channel'], string> = {
   cash: '现金',
 };
 
-/** `2026年3月4日`, on the Shanghai calendar. */
-function chineseDate(instant: Date): string {
-  const shanghai = new Date(instant.getTime() + 8 * 3_600_000);
-  return `${shanghai.getUTCFullYear()}年${shanghai.getUTCMonth() + 1}月${shanghai.getUTCDate()}日`;
-}
-
 /** The donor as the receipt names them: the receipt goes to the donor, so the full name. */
 function donorLine(donor: Donor): string {
   if (donor.kind === 'anonymous' || donor.name === undefined) return '匿名捐赠人';
@@ -56,7 +35,7 @@ export function renderReceiptPdf(
   content: ReceiptContent,
   tree: Pick<JurisdictionTree, 'nameOf'>,
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const { doc, finish } = createChineseDocument({
     size: 'A5',
     layout: 'landscape',
     margin: 36,
@@ -66,15 +45,6 @@ export function renderReceiptPdf(
       Producer: 'Huimin charity',
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  doc.registerFont('cjk', receiptFont());
-  doc.font('cjk');
   doc.fontSize(20).text('捐赠收据', { align: 'center' });
   doc.fontSize(10).text(`收据编号：${content.receiptNumber}`, { align: 'right' });
   doc.moveDown(0.8);
@@ -86,7 +56,7 @@ export function renderReceiptPdf(
     ['捐赠金额（大写）', `人民币${chineseCapitalAmount(content.amountFen)}`],
     ['捐赠用途', restrictionLabel(content.restriction, tree)],
     ['支付方式', channelLabel[content.channel]],
-    ['捐赠日期', chineseDate(content.receivedAt)],
+    ['捐赠日期', shanghaiChineseDate(content.receivedAt)],
   ];
   doc.fontSize(12);
   for (const [label, value] of rows) {
@@ -103,6 +73,5 @@ export function renderReceiptPdf(
   if (content.reversed) {
     doc.fontSize(28).fillColor('#c00000').text('已冲销', 420, 60);
   }
-  doc.end();
-  return done;
+  return finish();
 }

@@ -49,6 +49,20 @@ export function createFundStore(db: pg.Pool | pg.ClientBase) {
       });
     },
 
+    /**
+     * Funds the platform has not been told about yet, marked as told now (inside the caller's
+     * transaction, which also appends their FundOpened events), with the Shanghai date each opened.
+     */
+    async claimUnannounced(): Promise<(Fund & { openedOn: string })[]> {
+      const { rows } = await db.query<FundRow & { opened_on: string }>(
+        `update funds set announced_at = now() where announced_at is null
+         returning *, to_char(created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as opened_on`,
+      );
+      return rows
+        .map((row) => ({ ...toFund(row), openedOn: row.opened_on }))
+        .sort((a, b) => a.fundId.localeCompare(b.fundId));
+    },
+
     /** Creates or renames a fund (seeding); its kind and area never change once money is in it. */
     async upsert(fund: Fund): Promise<'created' | 'unchanged' | 'updated'> {
       const { rows } = await db.query<{ created: boolean; changed: boolean }>(

@@ -57,6 +57,13 @@ const people: DemoUser[] = [
   },
   { id: 'u-auditor', username: 'auditor', displayName: '审计员', role: 'auditor', jurisdictions: ['320585'] },
   {
+    id: 'u-leader',
+    username: 'leader',
+    displayName: '民政局局长',
+    role: 'bureau-leader',
+    jurisdictions: ['320585'],
+  },
+  {
     id: 'u-provider-anyang',
     username: 'provider.anyang',
     displayName: '安养居家服务',

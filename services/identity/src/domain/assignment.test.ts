@@ -15,6 +15,7 @@ describe('what a role may cover', () => {
     'provider-staff': { jurisdictions: [], providerId: 'P-ANYANG' },
     'charity-approver': { jurisdictions: [TOWN] },
     auditor: { jurisdictions: [COUNTY] },
+    'bureau-leader': { jurisdictions: [COUNTY] },
   };
   const invalid: Record<Role, { jurisdictions: string[]; providerId?: string }> = {
     'case-handler': { jurisdictions: [TOWN] },
@@ -23,6 +24,7 @@ describe('what a role may cover', () => {
     'provider-staff': { jurisdictions: [] },
     'charity-approver': { jurisdictions: [COMMUNITY] },
     auditor: { jurisdictions: [] },
+    'bureau-leader': { jurisdictions: [TOWN] },
   };
   for (const role of roles) {
     it(`accepts a well-formed ${role} and refuses a malformed one`, () => {

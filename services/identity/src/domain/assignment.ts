@@ -1,6 +1,12 @@
 import type { Role } from '@huimin/auth';
 import type { Jurisdiction } from '@huimin/contracts';
 
+const bureauRoleNames = {
+  'bureau-admin': 'admins',
+  auditor: 'auditors',
+  'bureau-leader': 'leaders',
+} as const;
+
 export interface Assignment {
   role: Role;
   jurisdictions: readonly string[];
@@ -10,8 +16,8 @@ export interface Assignment {
 /**
  * What is wrong with giving a person this role over these division codes (empty when nothing):
  * a case handler covers one or more communities, a supervisor one town, a charity approver a town
- * or the county (one charity association per town, and the county's own), the bureau's admins and
- * auditors the county; provider staff cover no territory but belong to exactly one provider.
+ * or the county (one charity association per town, and the county's own), the bureau's admins,
+ * auditors and leaders (read-only: the plan's scorecard) the county; provider staff cover no territory but belong to exactly one provider.
  */
 export function assignmentProblems(assignment: Assignment, tree: Jurisdiction): string[] {
   const { role, jurisdictions, providerId } = assignment;
@@ -41,10 +47,9 @@ export function assignmentProblems(assignment: Assignment, tree: Jurisdiction): 
       break;
     case 'bureau-admin':
     case 'auditor':
+    case 'bureau-leader':
       if (jurisdictions.length !== 1 || jurisdictions[0] !== tree.county.code)
-        problems.push(
-          `the bureau's ${role === 'auditor' ? 'auditors' : 'admins'} cover the county (${tree.county.code})`,
-        );
+        problems.push(`the bureau's ${bureauRoleNames[role]} cover the county (${tree.county.code})`);
       break;
     default: {
       const never: never = role;

@@ -1,12 +1,12 @@
 // The console's session and its calls. Everything goes to the same origin: notify serves the
-// console, forwards /api/discovery/… and /api/identity/… (an allow-list) and streams /v1/stream.
+// console, forwards /api/discovery/…, /api/identity/… and /api/scorecard/… (an allow-list) and streams /v1/stream.
 // Tokens live in sessionStorage: one tab's login, gone when the tab closes.
 
 export interface User {
   id: string;
   username: string;
   displayName: string;
-  role: 'case-handler' | 'town-supervisor' | 'bureau-admin' | 'auditor' | string;
+  role: 'case-handler' | 'town-supervisor' | 'bureau-admin' | 'auditor' | 'bureau-leader' | string;
   jurisdictions: string[];
 }
 
@@ -209,6 +209,7 @@ export async function sendJson<T>(method: 'POST' | 'PUT', path: string, body?: u
 
 export const discovery = (path: string) => `/api/discovery${path}`;
 export const identity = (path: string) => `/api/identity${path}`;
+export const scorecard = (path: string) => `/api/scorecard${path}`;
 
 export function query(params: Record<string, string | string[] | boolean | undefined>): string {
   const q = new URLSearchParams();

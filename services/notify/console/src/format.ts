@@ -39,6 +39,7 @@ export const ROLE: Record<string, string> = {
   'town-supervisor': '街道（镇）督导',
   'bureau-admin': '民政局管理员',
   auditor: '审计员',
+  'bureau-leader': '局领导',
 };
 
 export const HISTORY: Record<string, string> = {
@@ -128,6 +129,11 @@ const shanghai = new Intl.DateTimeFormat('zh-CN', {
 /** Beijing time, whatever the device's zone. */
 export function when(iso: string | null | undefined): string {
   return iso ? shanghai.format(new Date(iso)) : '—';
+}
+
+/** The county's towns and street offices, in code order. */
+export function towns(): { code: string; name: string }[] {
+  return taicang.towns().map((t) => ({ code: t.code, name: t.name }));
 }
 
 export function communityName(code: string): string {

@@ -7,6 +7,7 @@ import { ErrorNote, html, publishNotice, useAction } from './ui.ts';
 import { DetailView } from './views/detail.ts';
 import { defaultFilters, type Filters, InboxView } from './views/inbox.ts';
 import { NewAlertView } from './views/new-alert.ts';
+import { ScorecardView } from './views/scorecard.ts';
 import { RostersView, TownView } from './views/town.ts';
 
 const TITLE = '惠民 · 预警工作台';
@@ -123,15 +124,20 @@ function Shell() {
 
   if (!user) return null;
   const supervisor = user.role === 'town-supervisor' || user.role === 'bureau-admin';
+  // The bureau's leaders read the plan's scorecard and nothing else: it is their home page.
+  const leader = user.role === 'bureau-leader';
+  const planReader = supervisor || leader;
   const view = openId
     ? html`<${DetailView} id=${openId} />`
-    : route === '/new'
-      ? html`<${NewAlertView} />`
-      : route === '/town' && supervisor
-        ? html`<${TownView} />`
-        : route === '/town/rosters' && supervisor
-          ? html`<${RostersView} />`
-          : html`<${InboxView} fresh=${fresh} filters=${filters} setFilters=${setFilters} />`;
+    : (route === '/plan' && planReader) || leader
+      ? html`<${ScorecardView} />`
+      : route === '/new'
+        ? html`<${NewAlertView} />`
+        : route === '/town' && supervisor
+          ? html`<${TownView} />`
+          : route === '/town/rosters' && supervisor
+            ? html`<${RostersView} />`
+            : html`<${InboxView} fresh=${fresh} filters=${filters} setFilters=${setFilters} />`;
   return html`
     <a class="skip" href="#main" onClick=${(e: Event) => {
       e.preventDefault();
@@ -140,13 +146,18 @@ function Shell() {
     <header class="top">
       <span class="brand">惠民 · 预警工作台</span>
       <nav aria-label="主导航">
-        <a class="top-link" href="#/" aria-current=${route === '/' ? 'page' : undefined}>我的预警${
-          fresh.size > 0
-            ? html` <span class="badge new" aria-label=${`${fresh.size} 条新预警`}>${fresh.size}</span>`
-            : null
-        }</a>
-        <a class="top-link" href="#/new" aria-current=${route === '/new' ? 'page' : undefined}>新建预警</a>
+        ${
+          leader
+            ? null
+            : html`<a class="top-link" href="#/" aria-current=${route === '/' ? 'page' : undefined}>我的预警${
+                fresh.size > 0
+                  ? html` <span class="badge new" aria-label=${`${fresh.size} 条新预警`}>${fresh.size}</span>`
+                  : null
+              }</a>
+        <a class="top-link" href="#/new" aria-current=${route === '/new' ? 'page' : undefined}>新建预警</a>`
+        }
         ${supervisor ? html`<a class="top-link" href="#/town" aria-current=${route.startsWith('/town') ? 'page' : undefined}>街道督导</a>` : null}
+        ${planReader ? html`<a class="top-link" href="#/plan" aria-current=${route === '/plan' || leader ? 'page' : undefined}>规划指标</a>` : null}
       </nav>
       <span class=${`conn conn-${stream}`} role="status" aria-live="polite" data-testid="connection">${STREAM_LABEL[stream]}</span>
       <span class="who">${user.displayName}（${ROLE[user.role] ?? user.role}）</span>

@@ -17,6 +17,8 @@ async function fetchNames(): Promise<Names> {
   const names = new Map<string, string>();
   if (!me) return names;
   names.set(me.id, me.displayName);
+  // A bureau leader reads the scorecard only: nobody else's name to ask for.
+  if (me.role === 'bureau-leader') return names;
   if (me.role === 'town-supervisor' || me.role === 'bureau-admin' || me.role === 'auditor') {
     const { users } = await getJson<{ users: { id: string; displayName: string }[] }>(identity('/v1/users'));
     for (const u of users) names.set(u.id, u.displayName);

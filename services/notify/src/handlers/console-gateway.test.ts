@@ -19,6 +19,7 @@ beforeAll(async () => {
   });
   await registerConsoleGateway(gateway, {
     discoveryUrl: 'http://127.0.0.1:9',
+    scorecardUrl: 'http://127.0.0.1:9',
     identityUrl: 'http://127.0.0.1:9',
     logger,
   });

@@ -2,7 +2,7 @@ import type { HttpServer, Logger } from '@huimin/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * The console is served from notify, so its calls to discovery and identity go through notify too
+ * The console is served from notify, so its calls to discovery, identity and the scorecard go through notify too
  * (same origin: no CORS on either service, and the access token never crosses origins). Only the
  * calls the console makes are forwarded; anything else under /api answers 404 here, so the gateway
  * cannot be used to reach the other services' admin, policy or service-token endpoints.
@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export interface ConsoleGatewayOptions {
   discoveryUrl: string;
   identityUrl: string;
+  scorecardUrl: string;
   logger: Logger;
   timeoutMs?: number;
 }
@@ -26,7 +27,7 @@ const ID = '[A-Za-z0-9][A-Za-z0-9_.-]{0,63}';
 const route = (method: Method, path: string): Route => ({ method, path: new RegExp(`^${path}$`) });
 
 /** What the console may ask each service, by method and path (the query string is passed on). */
-export const consoleRoutes: Record<'discovery' | 'identity', Route[]> = {
+export const consoleRoutes: Record<'discovery' | 'identity' | 'scorecard', Route[]> = {
   discovery: [
     route('GET', '/v1/alerts'),
     route('POST', '/v1/alerts'),
@@ -49,6 +50,12 @@ export const consoleRoutes: Record<'discovery' | 'identity', Route[]> = {
     route('POST', '/v1/leaves'),
     route('POST', `/v1/leaves/${ID}/cancel`),
   ],
+  scorecard: [
+    route('GET', '/v1/scorecard'),
+    route('GET', '/v1/scorecard\\.(csv|pdf)'),
+    route('GET', '/v1/scorecard/facts'),
+    route('POST', '/v1/scorecard/facts'),
+  ],
 };
 
 /** Request headers passed on; cookies and anything else the browser sends stay here. */
@@ -70,7 +77,11 @@ export function allowedConsoleCall(service: string, method: string, path: string
 }
 
 export async function registerConsoleGateway(server: HttpServer, options: ConsoleGatewayOptions) {
-  const upstream = { discovery: options.discoveryUrl, identity: options.identityUrl };
+  const upstream = {
+    discovery: options.discoveryUrl,
+    identity: options.identityUrl,
+    scorecard: options.scorecardUrl,
+  };
   const timeoutMs = options.timeoutMs ?? 15_000;
 
   await server.register(async (scope) => {
@@ -135,5 +146,5 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
     for (const method of ['GET', 'POST', 'PUT'] as const)
       scope.route({ method, url: '/api/:service/*', schema: { hide: true }, handler: forward });
   });
-  options.logger.info({ upstream }, 'console gateway to discovery and identity');
+  options.logger.info({ upstream }, 'console gateway to discovery, identity and the scorecard');
 }

@@ -147,6 +147,20 @@ export const deployedServices: DeployedService[] = [
     },
   },
   {
+    name: 'scorecard',
+    port: 8088,
+    // Reads many streams; scaled on the two busiest, so at most the order stream's 6 partitions.
+    scaling: 'lag',
+    minReplicas: 2,
+    maxReplicas: 6,
+    lag: [
+      { group: 'scorecard', topic: 'huimin.feed.household', lagThreshold: 1000 },
+      { group: 'scorecard', topic: 'huimin.eldercare.order', lagThreshold: 1000 },
+    ],
+    calledBy: ['notify'],
+    resources: small,
+  },
+  {
     name: 'identity',
     port: 8087,
     scaling: 'cpu',

@@ -16,7 +16,7 @@ const rendered = {
   dev: renderKustomization(join(k8s, 'overlays', 'dev')),
   prod: renderKustomization(join(k8s, 'overlays', 'prod')),
 };
-const CONSUMERS = ['risk', 'discovery', 'notify', 'eligibility'];
+const CONSUMERS = ['risk', 'discovery', 'notify', 'eligibility', 'scorecard'];
 const PUBLIC = ['charity', 'eldercare', 'ingest', 'notify'];
 
 const ofKind = (resources: Resource[], kind: string) =>

@@ -269,9 +269,10 @@ function commonConfig(): Manifest {
       // messages link there.
       CONSOLE_URL: `https://${PUBLIC_HOST}`,
       // notify serves the console its image built (relative to its directory) and forwards the
-      // console's calls to discovery and identity (same origin).
+      // console's calls to discovery, identity and the scorecard (same origin).
       CONSOLE_DIR: 'console/dist',
       DISCOVERY_URL: 'http://discovery:8083',
+      SCORECARD_URL: 'http://scorecard:8088',
     },
   };
   return manifest;

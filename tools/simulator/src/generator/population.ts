@@ -465,10 +465,16 @@ function enrolmentsOf(ctx: PopulationContext, household: SimHousehold): Assistan
     case 'edge':
       enrol('BY', 'edge', 0);
       break;
-    case 'tekun':
+    case 'tekun': {
       if (head.inInstitution) enrol('TK', 'tekun-centralised', TEKUN_STANDARD_FEN, [head.residentId]);
       else enrol('TK', 'tekun-dispersed', TEKUN_STANDARD_FEN, [head.residentId]);
+      // What the assistance system records about care (the scorecard's indicator #2): those in an
+      // institution asked for it; a severe disability (grade 1–2) means they cannot care for themselves.
+      const tekun = enrolments[enrolments.length - 1] as AssistanceEnrolmentChanged;
+      tekun.wantsCentralisedCare = head.inInstitution;
+      tekun.cannotSelfCare = head.disability !== undefined && head.disability.grade <= 2;
       break;
+    }
     case 'ordinary':
       break;
     default: {

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 
-// Just enough PDF reading to see what a reader would see in a receipt: which fonts are embedded,
+// Just enough PDF reading to see what a reader would see in one of our PDFs: which fonts are embedded,
 // and the text of the page rebuilt from the glyph codes in its content stream through the
 // embedded font's ToUnicode map (pdfkit writes Identity-H two-byte glyph codes).
 
