@@ -212,7 +212,8 @@ export async function startEligibilityGrpcServer(deps: {
         const rule = taPolicyOn(await loadTemporaryAssistancePolicies(pool), asOf);
         if (!standard || !rule)
           throw new GrpcRefusal(grpc.status.FAILED_PRECONDITION, `no policy in force on ${asOf}`);
-        const [known] = await loadFactsMany(pool, [req.householdId], asOf);
+        const client = await pool.connect();
+        const [known] = await loadFactsMany(client, [req.householdId], asOf).finally(() => client.release());
         if (!known) throw new GrpcRefusal(grpc.status.NOT_FOUND, 'no such household');
         const decision = decideTemporaryAssistance(known.facts, standard, rule, {
           cause: req.cause as Cause,
