@@ -21,6 +21,7 @@ beforeAll(async () => {
     type: 'medical-hardship',
     title: '因病致贫风险',
     priority: 'P1',
+    reasons: ['近12个月自付医疗费用 19,000 元，占家庭收入 45%'],
   });
   svc.alerts.set('ALR-2026-000099', {
     alertId: 'ALR-2026-000099',
@@ -29,6 +30,7 @@ beforeAll(async () => {
     type: 'medical-hardship',
     title: '大额医疗支出',
     priority: 'P2',
+    reasons: [],
   });
   svc.proposals.set(wang.householdId, proposal(wang.householdId));
 });
@@ -52,7 +54,7 @@ describe('an application from an alert', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       alert: { householdId: wang.householdId, communityCode: wang.communityCode },
-      reasons: ['因病致贫风险'],
+      reasons: ['近12个月自付医疗费用 19,000 元，占家庭收入 45%'],
       proposal: { proposedFen: 1_254_000, policyVersion: 'taicang-ta-2024-10-24', approvalLevel: 'bureau' },
       refusals: [],
       approvalsNeeded: 2,
@@ -82,7 +84,7 @@ describe('an application from an alert', () => {
     expect(body).toMatchObject({
       alertId: 'ALR-2026-000087',
       householdId: wang.householdId,
-      reasons: ['因病致贫风险'],
+      reasons: ['近12个月自付医疗费用 19,000 元，占家庭收入 45%'],
       amountFen: 1_254_000,
       status: 'pending',
       approvalLevel: 'bureau',

@@ -33,6 +33,7 @@ export interface AlertFixture {
   type: string;
   title: string;
   priority: string;
+  reasons: string[];
 }
 
 export interface Assistance {

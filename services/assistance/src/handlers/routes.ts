@@ -145,7 +145,7 @@ export function registerRoutes(app: HttpServer, deps: RouteDeps): void {
     const amount = proposal.proposedFen || proposal.maximumFen;
     return {
       alert,
-      reasons: [alert.title || alert.type].filter(Boolean),
+      reasons: alert.reasons.length > 0 ? alert.reasons : [alert.title || alert.type].filter(Boolean),
       proposal,
       refusals: refusalsOf(proposal.checks),
       approvalsNeeded: approvalsNeeded(amount, deps.fourEyesAboveFen),

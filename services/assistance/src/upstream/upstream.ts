@@ -18,6 +18,8 @@ export interface AlertSummary {
   type: string;
   title: string;
   priority: string;
+  /** The alert's reasons in Chinese, as discovery holds them. */
+  reasons: string[];
 }
 
 export interface AlertDirectory {
@@ -154,6 +156,7 @@ export function createUpstream(options: UpstreamOptions): {
           type: a.type,
           title: a.title,
           priority: a.priority,
+          reasons: a.reasons ?? [],
         };
       },
     },
