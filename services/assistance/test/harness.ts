@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { createTestIssuer, createTokenVerifier, type Role, type TestIssuer } from '@huimin/auth';
+import {
+  createTestIssuer,
+  createTokenVerifier,
+  type Role,
+  type TestIssuer,
+  type TokenVerifier,
+} from '@huimin/auth';
 import { PersonRecordRead, topics } from '@huimin/contracts';
 import { PROTO_ROOT } from '@huimin/grpc';
 import { createOutboxRelay, createProducer, createPublisher, ensureTopics } from '@huimin/kafka';
@@ -54,6 +60,8 @@ const SERVICE_TOKEN = 'svc-assistance-test';
 export async function startAssistance(options: {
   name: string;
   fourEyesAboveFen?: number;
+  /** Another issuer's verifier (identity's, in another service's test); a throwaway issuer's by default. */
+  verifier?: TokenVerifier;
 }): Promise<Assistance> {
   const env = await startTestEnv({
     name: options.name,
@@ -119,7 +127,9 @@ export async function startAssistance(options: {
     logger: env.logger,
     registry: createMetricsRegistry({ service: 'assistance' }),
     pool: env.pool,
-    verifier: createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] }),
+    verifier:
+      options.verifier ??
+      createTokenVerifier({ issuers: [{ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }] }),
     alerts: upstream.alerts,
     eligibility: upstream.eligibility,
     fourEyesAboveFen: options.fourEyesAboveFen ?? 200_000,

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { RiskFlagged, TemporaryAssistancePaid } from '@huimin/contracts';
+import {
+  HouseholdRegistered,
+  RiskFlagged,
+  syntheticResidentId,
+  TemporaryAssistancePaid,
+} from '@huimin/contracts';
+import { createMetricsRegistry } from '@huimin/kit';
 import { waitUntil } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, FUNAN, type Harness, riskFlag, startHarness } from './harness.ts';
+import { startAssistance, proposal as taProposal } from '../../assistance/test/harness.ts';
+import { createApp } from '../src/app.ts';
+import { bearer, CHANGSHENG, FUNAN, type Harness, riskFlag, startHarness } from './harness.ts';
 
 // The assistance service's payment, as it publishes it, resolves the alert the application came
 // from: outcome temporary-assistance, the amount and the payment reference in the history.
@@ -87,5 +95,109 @@ describe('a temporary-assistance payment', () => {
       })
     ).json().history;
     expect(history.filter((e: { action: string }) => e.action === 'resolved')).toHaveLength(1);
+  });
+});
+
+describe('the household view', () => {
+  it('shows the household’s temporary-assistance applications from the assistance service, asked with the reader’s token', async () => {
+    const householdId = `HH-${randomUUID().slice(0, 8)}`;
+    const head = syntheticResidentId({ seq: 91, birthDate: '1962-02-03', sex: 'male' });
+    await h.publish(HouseholdRegistered, {
+      householdId,
+      businessDate: '2026-11-01',
+      townCode: '320585001',
+      communityCode: CHANGSHENG,
+      address: { text: '娄东街道长胜社区9号', lng: 121.1, lat: 31.45 },
+      members: [
+        {
+          residentId: head,
+          name: '测试',
+          relationToHead: 'head',
+          birthDate: '1962-02-03',
+          sex: 'male',
+          hukouLocal: true,
+          workAbility: 'full',
+          inInstitution: false,
+        },
+      ],
+      legalSupporters: [],
+    });
+    await waitUntil(async () => {
+      const { rows } = await h.env.pool.query('select 1 from people where household_id = $1', [householdId]);
+      return rows.length === 1;
+    }, 'the household in discovery');
+    // The real assistance service, trusting the same identity; its gRPC neighbours speak their contracts.
+    const assistance = await startAssistance({
+      name: 'discovery_view_ta',
+      verifier: h.identity.remoteVerifier(),
+    });
+    try {
+      assistance.alerts.set('ALR-2026-000501', {
+        alertId: 'ALR-2026-000501',
+        householdId,
+        communityCode: CHANGSHENG,
+        status: 'acknowledged',
+        type: 'walk-in',
+        title: '来访求助',
+        priority: 'P3',
+        reasons: ['户主突发重病住院'],
+      });
+      assistance.proposals.set(householdId, taProposal(householdId));
+      const opened = await assistance.app.server.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: bearer(await h.token('handler.li')),
+        payload: { alertId: 'ALR-2026-000501', cause: 'major-illness' },
+      });
+      expect(opened.statusCode).toBe(201);
+      await assistance.app.server.listen({ port: 0, host: '127.0.0.1' });
+      const address = assistance.app.server.server.address();
+      const viewer = await createApp({
+        logger: h.env.logger,
+        registry: createMetricsRegistry({ service: 'discovery' }),
+        pool: h.env.pool,
+        verifier: h.identity.remoteVerifier(),
+        roster: h.roster,
+        household: {
+          eligibilityUrl: 'http://127.0.0.1:9',
+          riskUrl: 'http://127.0.0.1:9',
+          eldercareUrl: 'http://127.0.0.1:9',
+          charityUrl: 'http://127.0.0.1:9',
+          assistanceUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+          timeoutMs: 2000,
+        },
+      });
+      try {
+        const view = await viewer.server.inject({
+          method: 'GET',
+          url: `/v1/households/${householdId}/view`,
+          headers: bearer(await h.token('handler.li')),
+        });
+        expect(view.json().assistance).toMatchObject({
+          status: 'ok',
+          data: {
+            applications: [
+              {
+                applicationId: opened.json().applicationId,
+                householdId,
+                amountFen: 1_254_000,
+                status: 'pending',
+              },
+            ],
+          },
+        });
+        // A handler of another community sees no view at all.
+        const outsider = await viewer.server.inject({
+          method: 'GET',
+          url: `/v1/households/${householdId}/view`,
+          headers: bearer(await h.token('handler.zhou')),
+        });
+        expect(outsider.statusCode).toBe(404);
+      } finally {
+        await viewer.close();
+      }
+    } finally {
+      await assistance.close();
+    }
   });
 });
