@@ -284,11 +284,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       IDENTITY_URL: identity,
       DISCOVERY_URL: http('discovery'),
       DISCOVERY_GRPC_ADDRESS: grpc('discovery'),
+      ELIGIBILITY_GRPC_ADDRESS: grpc('eligibility'),
       ELIGIBILITY_URL: http('eligibility'),
       RISK_URL: http('risk'),
       ELDERCARE_URL: http('eldercare'),
       CHARITY_URL: http('charity'),
       SCORECARD_URL: http('scorecard'),
+      ASSISTANCE_URL: http('assistance'),
       CONSOLE_URL: http('notify'),
     };
 

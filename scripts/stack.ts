@@ -82,6 +82,7 @@ export function serviceAddresses(services: ServiceManifest[]): Record<string, st
   };
   const identity = http('identity');
   const discoveryGrpc = services.find((s) => s.name === 'discovery')?.grpcPort;
+  const eligibilityGrpc = services.find((s) => s.name === 'eligibility')?.grpcPort;
   const addresses: Record<string, string | undefined> = {
     ISSUER: identity,
     AUTH_ISSUER: identity,
@@ -94,6 +95,8 @@ export function serviceAddresses(services: ServiceManifest[]): Record<string, st
     ELDERCARE_URL: http('eldercare'),
     CHARITY_URL: http('charity'),
     DISCOVERY_GRPC_ADDRESS: discoveryGrpc ? `127.0.0.1:${discoveryGrpc}` : undefined,
+    ELIGIBILITY_GRPC_ADDRESS: eligibilityGrpc ? `127.0.0.1:${eligibilityGrpc}` : undefined,
+    ASSISTANCE_URL: http('assistance'),
   };
   return Object.fromEntries(
     Object.entries(addresses).filter((entry): entry is [string, string] => entry[1] !== undefined),

@@ -34,6 +34,7 @@ export const composeSecrets: GeneratedSecret[] = [
   { file: 'receipt-link-secret', owner: SERVICE_UID, make: base64url(32) },
   { file: 'discovery-client-secret', owner: SERVICE_UID, make: base64url(32) },
   { file: 'charity-client-secret', owner: SERVICE_UID, make: base64url(32) },
+  { file: 'assistance-client-secret', owner: SERVICE_UID, make: base64url(32) },
   { file: 'grafana-admin-password', owner: GRAFANA_UID, make: base64url(24) },
 ];
 

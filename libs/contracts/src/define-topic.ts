@@ -8,6 +8,7 @@ export type TopicKey =
   | 'orderId'
   | 'caregiverId'
   | 'policyVersion'
+  | 'applicationId'
   | 'fundId'
   | 'actorId';
 

@@ -29,6 +29,15 @@ export {
   AlertTaken,
   AlertVisitStarted,
 } from './events/alert-case.ts';
+export {
+  ApplicationId,
+  TemporaryAssistanceApplied,
+  TemporaryAssistanceApproved,
+  TemporaryAssistanceCause,
+  TemporaryAssistanceEvidenceAttached,
+  TemporaryAssistancePaid,
+  TemporaryAssistanceRefused,
+} from './events/assistance.ts';
 export { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
 export { PersonRecordRead } from './events/audit.ts';
 export {

@@ -14,6 +14,13 @@ import {
   AlertTaken,
   AlertVisitStarted,
 } from './events/alert-case.ts';
+import {
+  TemporaryAssistanceApplied,
+  TemporaryAssistanceApproved,
+  TemporaryAssistanceEvidenceAttached,
+  TemporaryAssistancePaid,
+  TemporaryAssistanceRefused,
+} from './events/assistance.ts';
 import { AssistanceEnrolmentChanged, AssistanceEnrolmentRetracted } from './events/assistance-enrolment.ts';
 import { PersonRecordRead } from './events/audit.ts';
 import {
@@ -56,6 +63,7 @@ import { MemberIncomeReported, MemberIncomeRetracted } from './events/member-inc
 import { PolicyVersionPublished } from './events/policy.ts';
 import { RiskCleared, RiskFlagged } from './events/risk.ts';
 import {
+  assistanceApplicationStream,
   assistanceEnrolmentFeed,
   charityFundStream,
   departmentSignalFeed,
@@ -90,6 +98,7 @@ const declaredTopics = [
   eldercareOrderStream,
   eldercareCaregiverStream,
   charityFundStream,
+  assistanceApplicationStream,
   identityAuditStream,
 ] as const;
 
@@ -138,6 +147,11 @@ const declared = [
   OrderCancelled,
   VisitAnomalyFlagged,
   CaregiverRecorded,
+  TemporaryAssistanceApplied,
+  TemporaryAssistanceEvidenceAttached,
+  TemporaryAssistanceApproved,
+  TemporaryAssistanceRefused,
+  TemporaryAssistancePaid,
   FundOpened,
   FundClosed,
   DonationReceived,

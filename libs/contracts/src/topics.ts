@@ -146,6 +146,16 @@ export const charityFundStream = defineTopic({
     "Charity's funds: donations received and reversed, disbursements requested, decided and paid, and reconciliation failures, keyed by fund.",
 });
 
+export const assistanceApplicationStream = defineTopic({
+  name: 'huimin.assistance.application',
+  partitions: 6,
+  key: 'applicationId',
+  // A grant is a payment of public money: kept as long as charity's fund stream.
+  retention: { dev: 'forever', prod: { ms: 10 * YEAR_MS } },
+  description:
+    'Temporary-assistance (临时救助) applications: opened, evidence attached, approved or refused, paid, keyed by application.',
+});
+
 export const identityAuditStream = defineTopic({
   name: 'huimin.identity.audit',
   partitions: 6,

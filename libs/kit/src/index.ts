@@ -14,6 +14,7 @@ export { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 export { maskName, maskPhone, maskResidentId } from './mask.ts';
 export { createMetricsRegistry } from './metrics.ts';
 export { isPersonalKey, notPersonalKeys, sensitiveKeys } from './personal-data.ts';
+export { PhotoUnreadable, stripPhotoMetadata, tiffOrientation } from './photo-metadata.ts';
 export type { ReadinessCheck } from './readiness.ts';
 export { REDACTED, redactLogLine } from './redact-log-line.ts';
 export { runService, StartupError } from './run-service.ts';

@@ -19,6 +19,7 @@ import type { AlipayConfig } from './payments/alipay.ts';
 import type { WechatPayConfig } from './payments/wechat-pay.ts';
 import { createReceiptLinks, type ReceiptLinks } from './receipt-links.ts';
 import { createReconciliation, type Reconciliation } from './reconciliation.ts';
+import { assistanceApplicationHandlers } from './store/assistance-applications.ts';
 import { createFundStore } from './store/fund-store.ts';
 
 export interface AppDependencies {
@@ -107,7 +108,7 @@ export async function createApp(deps: AppDependencies): Promise<CharityApp> {
     intake,
     reconciliation,
     receiptLinks,
-    handlers: householdFeedHandlers(),
+    handlers: [...householdFeedHandlers(), ...assistanceApplicationHandlers()],
     close: () => server.close(),
   };
 }

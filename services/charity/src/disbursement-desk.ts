@@ -15,6 +15,7 @@ import { disbursementProblem, type JurisdictionTree, type Restriction } from './
 import type { Purpose } from './domain/purposes.ts';
 import { EVENT_SOURCE } from './donation-book.ts';
 import type { CharityMetrics } from './metrics.ts';
+import { checkAssistanceApplication } from './store/assistance-applications.ts';
 import { type Disbursement, disbursementStore } from './store/disbursement-store.ts';
 import type { FundStore } from './store/fund-store.ts';
 import { householdStore } from './store/household-store.ts';
@@ -34,6 +35,8 @@ export interface DisbursementApplication {
   amountFen: number;
   fundedFrom: Restriction;
   alertId?: string | undefined;
+  /** The temporary-assistance application this tops up (its household must be the same). */
+  assistanceApplicationId?: string | undefined;
   reason: string;
 }
 
@@ -65,6 +68,9 @@ export function createDisbursementDesk(deps: DisbursementDeskDeps) {
       amountFen: d.amountFen,
       fundedFrom: d.fundedFrom,
       ...(d.alertId === undefined ? {} : { alertId: d.alertId }),
+      ...(d.assistanceApplicationId === undefined
+        ? {}
+        : { assistanceApplicationId: d.assistanceApplicationId }),
     };
   }
 
@@ -117,6 +123,8 @@ export function createDisbursementDesk(deps: DisbursementDeskDeps) {
         throw new AppError('RESTRICTION_VIOLATED', problem.message, { pointer: problem.pointer });
       }
       if (application.alertId !== undefined) await checkAlert(application.alertId, application.householdId);
+      if (application.assistanceApplicationId !== undefined)
+        await checkAssistanceApplication(pool, application.assistanceApplicationId, application.householdId);
 
       const disbursement: Disbursement = {
         ...application,

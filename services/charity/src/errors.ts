@@ -20,6 +20,10 @@ export const charityErrors = defineErrors({
   /** The linked discovery alert does not exist, or is about another household. */
   ALERT_NOT_FOUND: { status: 422, grpc: 9 },
   ALERT_MISMATCH: { status: 422, grpc: 9 },
+  /** The linked temporary-assistance application is not one charity has seen on the assistance stream. */
+  ASSISTANCE_APPLICATION_NOT_FOUND: { status: 422, grpc: 9 },
+  /** The linked temporary-assistance application is about another household. */
+  ASSISTANCE_APPLICATION_MISMATCH: { status: 422, grpc: 9 },
   /** Discovery could not be asked about the alert; nothing was written, retry later. */
   ALERT_CHECK_UNAVAILABLE: { status: 503, grpc: 14 },
   /**

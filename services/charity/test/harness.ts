@@ -112,7 +112,12 @@ export async function startCharity(options: {
   if (options.broker) {
     // Charity's stream, and identity's audit stream its reads of household records go to.
     await ensureTopics(env.kafka, {
-      topics: [topics['huimin.charity.fund'], PersonRecordRead.topic, topics['huimin.feed.household']],
+      topics: [
+        topics['huimin.charity.fund'],
+        PersonRecordRead.topic,
+        topics['huimin.feed.household'],
+        topics['huimin.assistance.application'],
+      ],
       mode: 'dev',
       logger: env.logger,
     });

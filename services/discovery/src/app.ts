@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { type AlertDesk, createAlertDesk } from './alert-desk.ts';
 import { DEFAULT_DATA_MISSING_GRACE_MS, dataMissingJob, JOB_DATA_MISSING } from './data-missing.ts';
 import { discoveryErrors } from './errors.ts';
+import { assistanceGrantHandlers } from './handlers/assistance-grants.ts';
 import type { HouseholdSources } from './handlers/household-view.ts';
 import { registerHttpRoutes } from './handlers/http-routes.ts';
 import { signalHandlers } from './handlers/signals.ts';
@@ -29,7 +30,7 @@ export interface AppDependencies {
 export interface DiscoveryApp {
   server: HttpServer;
   desk: AlertDesk;
-  /** The consumer handlers (signals in, alerts out). */
+  /** The consumer handlers (signals in, alerts out; assistance grants resolve their alerts). */
   handlers: ReturnType<typeof signalHandlers>;
   /** The scheduled jobs (SLA clocks, routing retries, missing data after its grace). */
   jobs: Record<string, JobHandler>;
@@ -60,11 +61,14 @@ export async function createApp(deps: AppDependencies): Promise<DiscoveryApp> {
     await pool.query('select 1');
   });
   registerHttpRoutes(server, { pool, verifier: deps.verifier, desk, now, household: deps.household });
-  const handlers = signalHandlers(desk, {
-    withdraw: createWithdrawals({ now }),
-    dataMissingGraceMs: deps.dataMissingGraceMs ?? DEFAULT_DATA_MISSING_GRACE_MS,
-    now,
-  });
+  const handlers = [
+    ...signalHandlers(desk, {
+      withdraw: createWithdrawals({ now }),
+      dataMissingGraceMs: deps.dataMissingGraceMs ?? DEFAULT_DATA_MISSING_GRACE_MS,
+      now,
+    }),
+    ...assistanceGrantHandlers(desk),
+  ];
   const jobs = { ...desk.jobs, [JOB_DATA_MISSING]: dataMissingJob(desk) };
   return { server, desk, handlers, jobs, close: () => server.close() };
 }

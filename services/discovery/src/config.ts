@@ -46,6 +46,7 @@ export const DiscoveryConfig = Type.Object({
   RISK_URL: url('risk’s HTTP API, for the household view', 'http://127.0.0.1:8082'),
   ELDERCARE_URL: url('eldercare’s HTTP API, for the household view', 'http://127.0.0.1:8085'),
   CHARITY_URL: url('charity’s HTTP API, for the household view', 'http://127.0.0.1:8086'),
+  ASSISTANCE_URL: url('the assistance service’s HTTP API, for the household view', 'http://127.0.0.1:8089'),
   SLA_SCHEDULER: Type.Boolean({ default: true, description: 'run the SLA timers and routing retries' }),
 });
 

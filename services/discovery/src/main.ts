@@ -79,6 +79,7 @@ await runService(async () => {
       riskUrl: config.RISK_URL,
       eldercareUrl: config.ELDERCARE_URL,
       charityUrl: config.CHARITY_URL,
+      assistanceUrl: config.ASSISTANCE_URL,
     },
     dataMissingGraceMs: config.DATA_MISSING_GRACE_HOURS * 3_600_000,
   });

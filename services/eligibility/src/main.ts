@@ -19,10 +19,12 @@ import { createPool, createScheduler, migrate, withTransaction } from '@huimin/p
 import { createApp } from './app.ts';
 import { EligibilityConfig } from './config.ts';
 import { seedPolicies } from './domain/policy.ts';
+import { seedTemporaryAssistancePolicies } from './domain/temporary-assistance.ts';
 import { startEligibilityGrpcServer } from './grpc/eligibility-service.ts';
 import { feedHandlers } from './handlers/feeds.ts';
 import { POLICY_SWITCH, policySwitchHandler } from './policy-switch.ts';
 import { publishPolicy } from './redecide.ts';
+import { storeTemporaryAssistancePolicy } from './store/facts.ts';
 
 await runService(async () => {
   const config = loadConfig(EligibilityConfig);
@@ -47,6 +49,7 @@ await runService(async () => {
   // The seed table goes out once; versions added through the API follow the same path.
   await withTransaction(pool, async (client) => {
     for (const policy of seedPolicies) await publishPolicy(client, policy, now());
+    for (const rule of seedTemporaryAssistancePolicies) await storeTemporaryAssistancePolicy(client, rule);
   });
 
   const registry = createMetricsRegistry({ service: 'eligibility' });

@@ -104,6 +104,7 @@ export async function createApp(deps: AppDependencies): Promise<NotifyApp> {
     discoveryUrl: config.DISCOVERY_URL.replace(/\/$/, ''),
     identityUrl: config.IDENTITY_URL.replace(/\/$/, ''),
     scorecardUrl: config.SCORECARD_URL.replace(/\/$/, ''),
+    assistanceUrl: config.ASSISTANCE_URL.replace(/\/$/, ''),
     logger,
   });
   if (config.CONSOLE_DIR) {

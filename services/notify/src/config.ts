@@ -39,6 +39,7 @@ export const NotifyConfig = Type.Object({
   TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
   /** Where the console gateway (`/api/scorecard/…`) forwards the plan's scorecard page. */
   SCORECARD_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8088' }),
+  ASSISTANCE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8089' }),
   /** How long the delivery log keeps events for Last-Event-ID replay. */
   LOG_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72 }),
   /** Hosts a robot webhook may point at (no other address is ever called: SSRF). */

@@ -159,6 +159,7 @@ describe('published secret-like values', () => {
       'dev-only-receipt-link-secret-not-for-production', // charity's dev secret
       'dev-discovery-secret',
       'dev-charity-secret',
+      'dev-assistance-secret',
       'huimin-demo-2026',
       ...devCredentials.flatMap((c) => [c.apiKey, c.signingSecret]),
     ])
@@ -170,7 +171,7 @@ describe('published secret-like values', () => {
   it('are each refused by every service’s production guard, for every secret the service reads', async () => {
     const guarded = await guardedConfigs();
     expect(new Set(guarded.map((g) => g.service))).toEqual(
-      new Set(['charity', 'discovery', 'identity', 'ingest']),
+      new Set(['assistance', 'charity', 'discovery', 'identity', 'ingest']),
     );
     const accepted: string[] = [];
     for (const { service, schema, secrets } of guarded) {

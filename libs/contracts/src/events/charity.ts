@@ -119,6 +119,12 @@ const disbursementFields = {
   amountFen: CloneType(Fen, { description: 'amount in fen (分), always > 0' }),
   fundedFrom: CloneType(Restriction, { description: 'the money it is paid from' }),
   alertId: Type.Optional(CloneType(RecordId, { description: 'the discovery alert that led to it' })),
+  assistanceApplicationId: Type.Optional(
+    Type.String({
+      pattern: '^TA-\\d{4}-\\d{6}$',
+      description: 'the temporary-assistance (临时救助) application this tops up',
+    }),
+  ),
 };
 
 const disbursementExample = {

@@ -41,6 +41,9 @@ export function presentDisbursement(d: Disbursement & { fundBalanceAfterFen?: nu
     amountFen: d.amountFen,
     fundedFrom: d.fundedFrom,
     ...(d.alertId === undefined ? {} : { alertId: d.alertId }),
+    ...(d.assistanceApplicationId === undefined
+      ? {}
+      : { assistanceApplicationId: d.assistanceApplicationId }),
     reason: d.reason,
     status: d.status,
     applicantId: d.applicantId,

@@ -76,6 +76,12 @@ export const DisbursementBody = Type.Object(
       ),
     ),
     alertId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' })),
+    assistanceApplicationId: Type.Optional(
+      Type.String({
+        pattern: '^TA-\\d{4}-\\d{6}$',
+        description: 'the temporary-assistance application this tops up (same household)',
+      }),
+    ),
     reason: Type.String({
       minLength: 1,
       maxLength: 1000,

@@ -12,6 +12,7 @@ export interface Disbursement {
   amountFen: number;
   fundedFrom: Restriction;
   alertId?: string | undefined;
+  assistanceApplicationId?: string | undefined;
   reason: string;
   status: DisbursementStatus;
   applicantId: string;
@@ -33,6 +34,7 @@ interface Row {
   funded_purpose: Purpose | null;
   funded_community_code: string | null;
   alert_id: string | null;
+  assistance_application_id: string | null;
   reason: string;
   status: DisbursementStatus;
   applicant_id: string;
@@ -59,6 +61,7 @@ function toDisbursement(row: Row): Disbursement {
       ...(row.funded_community_code === null ? {} : { communityCode: row.funded_community_code }),
     },
     alertId: opt(row.alert_id),
+    assistanceApplicationId: opt(row.assistance_application_id),
     reason: row.reason,
     status: row.status,
     applicantId: row.applicant_id,
@@ -77,8 +80,9 @@ export const disbursementStore = {
   async insert(client: Db, d: Disbursement): Promise<void> {
     await client.query(
       `insert into disbursements (disbursement_id, fund_id, household_id, community_code, purpose, amount_fen,
-         funded_purpose, funded_community_code, alert_id, reason, status, applicant_id, applied_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         funded_purpose, funded_community_code, alert_id, reason, status, applicant_id, applied_at,
+         assistance_application_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         d.disbursementId,
         d.fundId,
@@ -93,6 +97,7 @@ export const disbursementStore = {
         d.status,
         d.applicantId,
         d.appliedAt,
+        d.assistanceApplicationId ?? null,
       ],
     );
   },

@@ -43,6 +43,7 @@ function toMessage(a: AlertRow): AlertMessage {
     acknowledgedAt: iso(a.acknowledgedAt),
     closedAt: iso(a.closedAt),
     outcome: a.outcome ?? '',
+    reasons: a.reasons.filter((r) => !r.withdrawnAt).map((r) => r.summary),
   };
 }
 

@@ -12,6 +12,8 @@ export interface HouseholdSources {
   riskUrl: string;
   eldercareUrl: string;
   charityUrl: string;
+  /** Temporary-assistance applications; the view leaves the part out when not configured. */
+  assistanceUrl?: string;
   timeoutMs?: number;
 }
 
@@ -67,11 +69,14 @@ export async function householdView(
   if (members.some((m) => !inJurisdiction(me, m.community_code))) return undefined;
   const timeout = sources.timeoutMs ?? 2000;
   const id = encodeURIComponent(householdId);
-  const [eligibility, risk, eldercare, charity, alerts] = await Promise.all([
+  const [eligibility, risk, eldercare, charity, assistance, alerts] = await Promise.all([
     part(`${sources.eligibilityUrl}/v1/households/${id}/eligibility`, authorization, timeout),
     part(`${sources.riskUrl}/v1/households/${id}/risk`, authorization, timeout),
     part(`${sources.eldercareUrl}/v1/orders?householdId=${id}&limit=50`, authorization, timeout),
     part(`${sources.charityUrl}/v1/disbursements?householdId=${id}`, authorization, timeout),
+    sources.assistanceUrl
+      ? part(`${sources.assistanceUrl}/v1/applications?householdId=${id}`, authorization, timeout)
+      : undefined,
     listAlerts(pool, me, { householdId }, { limit: 50 }),
   ]);
   return {
@@ -83,6 +88,7 @@ export async function householdView(
     risk,
     eldercare,
     charity,
+    ...(assistance ? { assistance } : {}),
     alerts: alerts.alerts.map(presentAlert),
   };
 }

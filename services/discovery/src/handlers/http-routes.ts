@@ -8,12 +8,12 @@ import {
   userOf,
 } from '@huimin/auth';
 import { nameOf } from '@huimin/contracts';
-import { AppError, type HttpServer, maskResidentId } from '@huimin/kit';
+import { AppError, type HttpServer, maskResidentId, PhotoUnreadable, stripPhotoMetadata } from '@huimin/kit';
 import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type pg from 'pg';
 import { type AlertDesk, dismissReasons, outcomes } from '../alert-desk.ts';
-import { PhotoUnreadable, stripPhotoMetadata } from '../domain/photo-metadata.ts';
+
 import { priorities } from '../domain/priority.ts';
 import { type RuleSet, RuleSetSchema, ruleSetProblems } from '../domain/rules.ts';
 import { type SlaPolicy, SlaPolicySchema, slaPolicyProblems } from '../domain/sla.ts';

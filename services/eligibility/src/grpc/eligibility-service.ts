@@ -7,12 +7,26 @@ import type { Logger } from '@huimin/kit';
 import type pg from 'pg';
 import { type Decision, decide, type HouseholdFacts, type MemberFacts } from '../domain/decide.ts';
 import { type Policy, policyOn } from '../domain/policy.ts';
-import { loadCurrentDecision, loadPolicies } from '../store/facts.ts';
+import {
+  CAUSES,
+  type Cause,
+  decideTemporaryAssistance,
+  type TemporaryAssistanceDecision,
+  taPolicyOn,
+} from '../domain/temporary-assistance.ts';
+import {
+  loadCurrentDecision,
+  loadFactsMany,
+  loadPolicies,
+  loadTemporaryAssistancePolicies,
+} from '../store/facts.ts';
 import type { ProtoGrpcType } from './generated/eligibility.ts';
 import type { Decision as DecisionMessage } from './generated/huimin/eligibility/v1/Decision.ts';
 import type { EligibilityServiceHandlers } from './generated/huimin/eligibility/v1/EligibilityService.ts';
 import type { EvaluateRequest__Output } from './generated/huimin/eligibility/v1/EvaluateRequest.ts';
 import type { Policy as PolicyMessage } from './generated/huimin/eligibility/v1/Policy.ts';
+import type { ProposeTemporaryAssistanceRequest__Output } from './generated/huimin/eligibility/v1/ProposeTemporaryAssistanceRequest.ts';
+import type { TemporaryAssistanceDecision as TemporaryAssistanceMessage } from './generated/huimin/eligibility/v1/TemporaryAssistanceDecision.ts';
 import { ELIGIBILITY_PROTO, PROTO_ROOT } from './proto-types.ts';
 
 export const ELIGIBILITY_SERVICE_NAME = 'huimin.eligibility.v1.EligibilityService';
@@ -69,6 +83,29 @@ function toPolicyMessage(p: Policy): PolicyMessage {
     disabilityLivingSubsidyFen: String(p.disabilityLivingSubsidyFen),
     disabilityNursingSubsidyFen: String(p.disabilityNursingSubsidyFen),
     assumed: p.assumed,
+  };
+}
+
+function toTemporaryAssistanceMessage(d: TemporaryAssistanceDecision): TemporaryAssistanceMessage {
+  return {
+    householdId: d.householdId,
+    asOf: d.asOf,
+    policyVersion: d.policyVersion,
+    standardPolicyVersion: d.standardPolicyVersion,
+    dibaoStandardFen: String(d.dibaoStandardFen),
+    householdSize: d.householdSize,
+    cause: d.cause,
+    status: d.status,
+    maximumFen: String(d.maximumFen),
+    proposedFen: String(d.proposedFen),
+    approvalLevel: d.approvalLevel,
+    nextPossibleOn: d.nextPossibleOn ?? '',
+    checks: d.checks.map((c) => ({
+      code: c.code,
+      passed: c.passed,
+      actual: String(c.actual),
+      threshold: String(c.threshold),
+    })),
   };
 }
 
@@ -163,6 +200,29 @@ export async function startEligibilityGrpcServer(deps: {
         return toDecisionMessage(decide(facts, policy, asOf), null);
       }),
       ListPolicies: unary(async () => ({ policies: (await loadPolicies(pool)).map(toPolicyMessage) })),
+      ProposeTemporaryAssistance: unary(async (req: ProposeTemporaryAssistanceRequest__Output) => {
+        const asOf = req.asOf || shanghaiDateOf(now());
+        if (!isCalendarDate(asOf)) throw new InvalidFacts('asOf must be YYYY-MM-DD');
+        if (!(CAUSES as readonly string[]).includes(req.cause))
+          throw new InvalidFacts(`cause must be one of ${CAUSES.join(', ')}`);
+        if (req.lastGrantedOn && !isCalendarDate(req.lastGrantedOn))
+          throw new InvalidFacts('lastGrantedOn must be YYYY-MM-DD');
+        const requestedFen = fen(req.requestedFen || '0', 'requestedFen');
+        const standard = policyOn(await loadPolicies(pool), asOf);
+        const rule = taPolicyOn(await loadTemporaryAssistancePolicies(pool), asOf);
+        if (!standard || !rule)
+          throw new GrpcRefusal(grpc.status.FAILED_PRECONDITION, `no policy in force on ${asOf}`);
+        const client = await pool.connect();
+        const [known] = await loadFactsMany(client, [req.householdId], asOf).finally(() => client.release());
+        if (!known) throw new GrpcRefusal(grpc.status.NOT_FOUND, 'no such household');
+        const decision = decideTemporaryAssistance(known.facts, standard, rule, {
+          cause: req.cause as Cause,
+          requestedFen,
+          ...(req.lastGrantedOn ? { lastGrantedOn: req.lastGrantedOn } : {}),
+          asOf,
+        });
+        return toTemporaryAssistanceMessage(decision);
+      }),
     }),
   });
 }

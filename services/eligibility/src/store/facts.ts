@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Decision, HouseholdFacts, MemberFacts } from '../domain/decide.ts';
 import type { Policy } from '../domain/policy.ts';
+import type { TemporaryAssistancePolicy } from '../domain/temporary-assistance.ts';
 
 interface StoredMember {
   residentId: string;
@@ -125,4 +126,25 @@ export async function loadCurrentDecision(
   return row
     ? { communityCode: row.community_code, decision: row.decision, decidedAt: row.decided_at }
     : undefined;
+}
+
+export async function loadTemporaryAssistancePolicies(
+  client: pg.ClientBase | pg.Pool,
+): Promise<TemporaryAssistancePolicy[]> {
+  const { rows } = await client.query<{ figures: TemporaryAssistancePolicy }>(
+    'select figures from temporary_assistance_policies order by effective_from',
+  );
+  return rows.map((r) => r.figures);
+}
+
+/** Stores a version of the temporary-assistance rule once; a stored version never changes. */
+export async function storeTemporaryAssistancePolicy(
+  client: pg.ClientBase | pg.Pool,
+  policy: TemporaryAssistancePolicy,
+): Promise<void> {
+  await client.query(
+    `insert into temporary_assistance_policies (policy_version, effective_from, figures)
+     values ($1, $2, $3) on conflict (policy_version) do nothing`,
+    [policy.policyVersion, policy.effectiveFrom, JSON.stringify(policy)],
+  );
 }

@@ -82,7 +82,16 @@ const people: DemoUser[] = [
 
 export const demoUsers = people.map((user) => ({ ...user, password: DEMO_PASSWORD }));
 
-export const serviceNames = ['ingest', 'eligibility', 'risk', 'discovery', 'notify', 'eldercare', 'charity'];
+export const serviceNames = [
+  'ingest',
+  'eligibility',
+  'risk',
+  'discovery',
+  'notify',
+  'eldercare',
+  'charity',
+  'assistance',
+];
 
 /** Each demo handler on the roster of the communities they cover. */
 export function demoRosters(): Record<string, string[]> {

@@ -1,5 +1,6 @@
 // The console's session and its calls. Everything goes to the same origin: notify serves the
-// console, forwards /api/discovery/…, /api/identity/… and /api/scorecard/… (an allow-list) and streams /v1/stream.
+// console, forwards /api/discovery/…, /api/identity/…, /api/scorecard/… and /api/assistance/… (an
+// allow-list) and streams /v1/stream.
 // Tokens live in sessionStorage: one tab's login, gone when the tab closes.
 
 export interface User {
@@ -19,10 +20,13 @@ interface Session {
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** What the service added to explain the error (the assistance rule's refusals, say). */
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -70,14 +74,16 @@ export function takeEndedReason(): string | null {
 async function errorOf(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = `请求失败（${res.status}）`;
+  let details: unknown;
   try {
-    const body = (await res.json()) as { code?: string; message?: string };
+    const body = (await res.json()) as { code?: string; message?: string; details?: unknown };
     if (body.code) code = body.code;
     if (body.message) message = body.message;
+    details = body.details;
   } catch {
     // not JSON: keep the status
   }
-  return new ApiError(res.status, code, explain(code, message));
+  return new ApiError(res.status, code, explain(code, message), details);
 }
 
 /** The service's codes in the handler's words; anything else as the service said it. */
@@ -94,6 +100,9 @@ function explain(code: string, message: string): string {
     UPSTREAM_UNAVAILABLE: '服务暂时无法访问，请稍后重试',
     LEAVE_OVERLAPS: '该经办人在这段时间已有请假记录',
     VALIDATION_FAILED: `填写有误：${message}`,
+    APPLICATION_NOT_FOUND: '找不到该申请，或不在您的辖区内',
+    APPROVAL_LEVEL: '该金额须由县民政局审批',
+    INVALID_EVIDENCE: '材料过大（不超过 4 MB）或格式不对（仅支持 JPEG、PNG、PDF）',
   };
   return zh[code] ?? message;
 }
@@ -210,6 +219,7 @@ export async function sendJson<T>(method: 'POST' | 'PUT', path: string, body?: u
 export const discovery = (path: string) => `/api/discovery${path}`;
 export const identity = (path: string) => `/api/identity${path}`;
 export const scorecard = (path: string) => `/api/scorecard${path}`;
+export const assistance = (path: string) => `/api/assistance${path}`;
 
 export function query(params: Record<string, string | string[] | boolean | undefined>): string {
   const q = new URLSearchParams();

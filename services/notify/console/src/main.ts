@@ -4,6 +4,7 @@ import { currentUser, login, logout, onSessionChange, takeEndedReason } from './
 import { ROLE } from './format.ts';
 import { type Notice, openAlertStream, type StreamState } from './stream.ts';
 import { ErrorNote, html, publishNotice, useAction } from './ui.ts';
+import { ApplyView, AssistanceQueueView } from './views/assistance.ts';
 import { DetailView } from './views/detail.ts';
 import { defaultFilters, type Filters, InboxView } from './views/inbox.ts';
 import { NewAlertView } from './views/new-alert.ts';
@@ -127,17 +128,22 @@ function Shell() {
   // The bureau's leaders read the plan's scorecard and nothing else: it is their home page.
   const leader = user.role === 'bureau-leader';
   const planReader = supervisor || leader;
+  const applyFor = route.match(/^\/assistance\/apply\/(ALR-[\d-]+)$/)?.[1];
   const view = openId
     ? html`<${DetailView} id=${openId} />`
-    : (route === '/plan' && planReader) || leader
-      ? html`<${ScorecardView} />`
-      : route === '/new'
-        ? html`<${NewAlertView} />`
-        : route === '/town' && supervisor
-          ? html`<${TownView} />`
-          : route === '/town/rosters' && supervisor
-            ? html`<${RostersView} />`
-            : html`<${InboxView} fresh=${fresh} filters=${filters} setFilters=${setFilters} />`;
+    : applyFor && !leader
+      ? html`<${ApplyView} alertId=${applyFor} />`
+      : route === '/assistance' && supervisor
+        ? html`<${AssistanceQueueView} />`
+        : (route === '/plan' && planReader) || leader
+          ? html`<${ScorecardView} />`
+          : route === '/new'
+            ? html`<${NewAlertView} />`
+            : route === '/town' && supervisor
+              ? html`<${TownView} />`
+              : route === '/town/rosters' && supervisor
+                ? html`<${RostersView} />`
+                : html`<${InboxView} fresh=${fresh} filters=${filters} setFilters=${setFilters} />`;
   return html`
     <a class="skip" href="#main" onClick=${(e: Event) => {
       e.preventDefault();
@@ -157,6 +163,7 @@ function Shell() {
         <a class="top-link" href="#/new" aria-current=${route === '/new' ? 'page' : undefined}>新建预警</a>`
         }
         ${supervisor ? html`<a class="top-link" href="#/town" aria-current=${route.startsWith('/town') ? 'page' : undefined}>街道督导</a>` : null}
+        ${supervisor ? html`<a class="top-link" href="#/assistance" aria-current=${route === '/assistance' ? 'page' : undefined}>临时救助审批</a>` : null}
         ${planReader ? html`<a class="top-link" href="#/plan" aria-current=${route === '/plan' || leader ? 'page' : undefined}>规划指标</a>` : null}
       </nav>
       <span class=${`conn conn-${stream}`} role="status" aria-live="polite" data-testid="connection">${STREAM_LABEL[stream]}</span>

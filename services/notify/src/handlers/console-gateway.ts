@@ -2,7 +2,8 @@ import type { HttpServer, Logger } from '@huimin/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * The console is served from notify, so its calls to discovery, identity and the scorecard go through notify too
+ * The console is served from notify, so its calls to discovery, identity, the scorecard and the
+ * assistance service go through notify too
  * (same origin: no CORS on either service, and the access token never crosses origins). Only the
  * calls the console makes are forwarded; anything else under /api answers 404 here, so the gateway
  * cannot be used to reach the other services' admin, policy or service-token endpoints.
@@ -11,6 +12,8 @@ export interface ConsoleGatewayOptions {
   discoveryUrl: string;
   identityUrl: string;
   scorecardUrl: string;
+  /** Temporary assistance; without it the console's assistance calls answer 404. */
+  assistanceUrl?: string;
   logger: Logger;
   timeoutMs?: number;
 }
@@ -22,12 +25,13 @@ interface Route {
 }
 
 const ALERT = 'ALR-\\d{4}-\\d{6,9}';
+const APPLICATION = 'TA-\\d{4}-\\d{6}';
 const CODE = '\\d{9}|\\d{12}';
 const ID = '[A-Za-z0-9][A-Za-z0-9_.-]{0,63}';
 const route = (method: Method, path: string): Route => ({ method, path: new RegExp(`^${path}$`) });
 
 /** What the console may ask each service, by method and path (the query string is passed on). */
-export const consoleRoutes: Record<'discovery' | 'identity' | 'scorecard', Route[]> = {
+export const consoleRoutes: Record<'discovery' | 'identity' | 'scorecard' | 'assistance', Route[]> = {
   discovery: [
     route('GET', '/v1/alerts'),
     route('POST', '/v1/alerts'),
@@ -56,6 +60,14 @@ export const consoleRoutes: Record<'discovery' | 'identity' | 'scorecard', Route
     route('GET', '/v1/scorecard/facts'),
     route('POST', '/v1/scorecard/facts'),
   ],
+  assistance: [
+    route('GET', '/v1/proposals'),
+    route('GET', '/v1/applications'),
+    route('POST', '/v1/applications'),
+    route('GET', `/v1/applications/${APPLICATION}`),
+    route('POST', `/v1/applications/${APPLICATION}/(evidence|approve|refuse|payment)`),
+    route('GET', `/v1/applications/${APPLICATION}/evidence/EV-[0-9a-f-]{36}`),
+  ],
 };
 
 /** Request headers passed on; cookies and anything else the browser sends stay here. */
@@ -81,6 +93,7 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
     discovery: options.discoveryUrl,
     identity: options.identityUrl,
     scorecard: options.scorecardUrl,
+    ...(options.assistanceUrl ? { assistance: options.assistanceUrl } : {}),
   };
   const timeoutMs = options.timeoutMs ?? 15_000;
 
@@ -95,7 +108,7 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
       const { service } = request.params as { service: string };
       const url = new URL(request.url, 'http://console');
       const path = url.pathname.slice(`/api/${service}`.length);
-      const base = upstream[service as keyof typeof upstream];
+      const base = (upstream as Record<string, string | undefined>)[service];
       return base && allowedConsoleCall(service, request.method, path)
         ? { service, base, path, search: url.search }
         : undefined;
@@ -146,5 +159,5 @@ export async function registerConsoleGateway(server: HttpServer, options: Consol
     for (const method of ['GET', 'POST', 'PUT'] as const)
       scope.route({ method, url: '/api/:service/*', schema: { hide: true }, handler: forward });
   });
-  options.logger.info({ upstream }, 'console gateway to discovery, identity and the scorecard');
+  options.logger.info({ upstream }, 'console gateway to discovery, identity, the scorecard and assistance');
 }

@@ -67,7 +67,7 @@ export const deployedServices: DeployedService[] = [
     minReplicas: 2,
     maxReplicas: 12,
     lag: [{ group: 'eligibility', topic: 'huimin.feed.household', lagThreshold: 500 }],
-    calledBy: ['eldercare', 'discovery', 'notify'],
+    calledBy: ['eldercare', 'discovery', 'notify', 'assistance'],
     resources: medium,
   },
   {
@@ -159,6 +159,17 @@ export const deployedServices: DeployedService[] = [
     ],
     calledBy: ['notify'],
     resources: small,
+  },
+  {
+    name: 'assistance',
+    port: 8089,
+    scaling: 'cpu',
+    minReplicas: 2,
+    maxReplicas: 4,
+    // The console's calls come through notify's gateway; discovery's household view asks too.
+    calledBy: ['notify', 'discovery'],
+    resources: small,
+    secrets: { SERVICE_CLIENT_SECRET: ['assistance-secrets', 'SERVICE_CLIENT_SECRET'] },
   },
   {
     name: 'identity',

@@ -261,15 +261,17 @@ function commonConfig(): Manifest {
       IDENTITY_URL: clusterEndpoints.identity,
       ISSUER: clusterEndpoints.identity,
       DISCOVERY_GRPC_ADDRESS: 'discovery:50053',
+      ELIGIBILITY_GRPC_ADDRESS: 'eligibility:50051',
       ELIGIBILITY_URL: 'http://eligibility:8081',
       RISK_URL: 'http://risk:8082',
       ELDERCARE_URL: 'http://eldercare:8085',
       CHARITY_URL: 'http://charity:8086',
+      ASSISTANCE_URL: 'http://assistance:8089',
       // Where people open the case-handler console (notify serves it at the ingress's root); robot
       // messages link there.
       CONSOLE_URL: `https://${PUBLIC_HOST}`,
       // notify serves the console its image built (relative to its directory) and forwards the
-      // console's calls to discovery, identity and the scorecard (same origin).
+      // console's calls to discovery, identity, the scorecard and assistance (same origin).
       CONSOLE_DIR: 'console/dist',
       DISCOVERY_URL: 'http://discovery:8083',
       SCORECARD_URL: 'http://scorecard:8088',

@@ -13,6 +13,8 @@ import type { ListPoliciesResponse as _huimin_eligibility_v1_ListPoliciesRespons
 import type { Member as _huimin_eligibility_v1_Member, Member__Output as _huimin_eligibility_v1_Member__Output } from './huimin/eligibility/v1/Member.ts';
 import type { Policy as _huimin_eligibility_v1_Policy, Policy__Output as _huimin_eligibility_v1_Policy__Output } from './huimin/eligibility/v1/Policy.ts';
 import type { ProgrammeDecision as _huimin_eligibility_v1_ProgrammeDecision, ProgrammeDecision__Output as _huimin_eligibility_v1_ProgrammeDecision__Output } from './huimin/eligibility/v1/ProgrammeDecision.ts';
+import type { ProposeTemporaryAssistanceRequest as _huimin_eligibility_v1_ProposeTemporaryAssistanceRequest, ProposeTemporaryAssistanceRequest__Output as _huimin_eligibility_v1_ProposeTemporaryAssistanceRequest__Output } from './huimin/eligibility/v1/ProposeTemporaryAssistanceRequest.ts';
+import type { TemporaryAssistanceDecision as _huimin_eligibility_v1_TemporaryAssistanceDecision, TemporaryAssistanceDecision__Output as _huimin_eligibility_v1_TemporaryAssistanceDecision__Output } from './huimin/eligibility/v1/TemporaryAssistanceDecision.ts';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -34,6 +36,8 @@ export interface ProtoGrpcType {
         Member: MessageTypeDefinition<_huimin_eligibility_v1_Member, _huimin_eligibility_v1_Member__Output>
         Policy: MessageTypeDefinition<_huimin_eligibility_v1_Policy, _huimin_eligibility_v1_Policy__Output>
         ProgrammeDecision: MessageTypeDefinition<_huimin_eligibility_v1_ProgrammeDecision, _huimin_eligibility_v1_ProgrammeDecision__Output>
+        ProposeTemporaryAssistanceRequest: MessageTypeDefinition<_huimin_eligibility_v1_ProposeTemporaryAssistanceRequest, _huimin_eligibility_v1_ProposeTemporaryAssistanceRequest__Output>
+        TemporaryAssistanceDecision: MessageTypeDefinition<_huimin_eligibility_v1_TemporaryAssistanceDecision, _huimin_eligibility_v1_TemporaryAssistanceDecision__Output>
       }
     }
   }

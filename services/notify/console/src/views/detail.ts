@@ -81,6 +81,8 @@ interface HouseholdView {
   eligibility: { status: string; data?: unknown };
   risk: { status: string; data?: unknown };
   eldercare: { status: string; data?: unknown };
+  charity?: { status: string; data?: unknown };
+  assistance?: { status: string; data?: unknown };
   alerts: Alert[];
 }
 
@@ -108,6 +110,14 @@ function Household({ householdId, stamp }: { householdId: string; stamp: string 
   const v = view.data;
   const orders = (v.eldercare.data as { orders?: unknown[] } | undefined)?.orders?.length;
   const risk = v.risk.data as { claims?: unknown[]; outOfPocketFen?: number } | undefined;
+  const grants = (
+    v.assistance?.data as { applications?: { amountFen: number; status: string }[] } | undefined
+  )?.applications;
+  const topUps = (
+    v.charity?.data as
+      | { disbursements?: { amountFen: number; assistanceApplicationId?: string }[] }
+      | undefined
+  )?.disbursements?.filter((d) => d.assistanceApplicationId);
   return html`
     <div class="household" role="region" aria-label="家庭信息">
       <p>户编号 ${v.householdId} · ${v.communityName ?? ''}</p>
@@ -117,6 +127,15 @@ function Household({ householdId, stamp }: { householdId: string; stamp: string 
         <dt>低保等救助资格</dt><dd>${PART[v.eligibility.status] ?? v.eligibility.status}</dd>
         <dt>医疗支出风险</dt><dd>${PART[v.risk.status] ?? v.risk.status}${risk?.claims ? `，近12个月医疗单据 ${risk.claims.length} 笔` : ''}</dd>
         <dt>居家养老服务</dt><dd>${PART[v.eldercare.status] ?? v.eldercare.status}${orders !== undefined ? `，服务单 ${orders} 个` : ''}</dd>
+        ${
+          v.assistance
+            ? html`<dt>临时救助</dt><dd data-testid="household-assistance">${PART[v.assistance.status] ?? v.assistance.status}${
+                grants
+                  ? `，申请 ${grants.length} 笔${topUps?.length ? `，慈善补充 ${topUps.length} 笔` : ''}`
+                  : ''
+              }</dd>`
+            : null
+        }
       </dl>
       <h4>本户预警</h4>
       <ul>${v.alerts.map(
@@ -183,6 +202,7 @@ function Actions({ alert, onDone }: { alert: AlertDetail; onDone: () => void }) 
         <button type="button" class="secondary" aria-expanded=${panel === 'note'} onClick=${() => open('note')}>添加走访记录</button>
         <button type="button" class="secondary" aria-expanded=${panel === 'resolve'} onClick=${() => open('resolve')}>办结</button>
         <button type="button" class="secondary" aria-expanded=${panel === 'dismiss'} onClick=${() => open('dismiss')}>驳回</button>
+        ${alert.householdId ? html`<a class="button secondary" href=${`#/assistance/apply/${alert.id}`}>申请临时救助</a>` : null}
         ${
           role === 'town-supervisor' || role === 'bureau-admin'
             ? html`<button type="button" class="secondary" aria-expanded=${panel === 'reassign'} onClick=${() => open('reassign')}>转派</button>`

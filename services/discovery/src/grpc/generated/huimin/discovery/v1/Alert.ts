@@ -17,6 +17,7 @@ export interface Alert {
   'acknowledgedAt'?: (string);
   'closedAt'?: (string);
   'outcome'?: (string);
+  'reasons'?: (string)[];
 }
 
 export interface Alert__Output {
@@ -35,4 +36,5 @@ export interface Alert__Output {
   'acknowledgedAt': (string);
   'closedAt': (string);
   'outcome': (string);
+  'reasons': (string)[];
 }

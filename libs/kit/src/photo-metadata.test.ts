@@ -6,7 +6,7 @@ import { PhotoUnreadable, stripPhotoMetadata, tiffOrientation } from './photo-me
 // picture), and the same pictures with what a phone adds: EXIF with the GPS position of 太仓
 // (31°27′42″N 121°6′20″E) and orientation 6 (rotated for portrait), an XMP packet with the
 // position again, a comment, and — in the JPEG — a second picture after the end with its own EXIF.
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url));
 
 const GPS_TRACES = ['GPS', 'ns.adobe.com', 'HuiminCam', '31,27'];
 const traces = (bytes: Buffer) => GPS_TRACES.filter((t) => bytes.includes(Buffer.from(t, 'latin1')));

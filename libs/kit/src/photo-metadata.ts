@@ -1,5 +1,5 @@
-// Visit photos come from handlers' phones, whose cameras write where and when a picture was taken
-// (EXIF GPS, XMP) and sometimes the owner's name or a thumbnail of the uncropped picture. None of it
+// Photos (a visit's, an application's evidence) come from handlers' phones, whose cameras write
+// where and when a picture was taken (EXIF GPS, XMP) and sometimes the owner's name or a thumbnail of the uncropped picture. None of it
 // is needed to see the photo, so it is dropped before the photo is stored: the pixels stay byte for
 // byte, only metadata segments go. The one EXIF field kept is the orientation, without which a
 // phone's portrait photo shows on its side.
