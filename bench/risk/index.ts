@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -200,6 +200,7 @@ async function runInstances(
     processes: { 'risk, broker and producer (this process)': 'self' },
   });
   const started = performance.now();
+  const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
   if (produce) produceSeconds = Number((await produceClaims()).toFixed(1));
   // Lag: claims in the feed not yet joined (the feed holds all of them from the start).
   const samples: { seconds: number; joined: number; lag: number; households: number }[] = [];
@@ -246,6 +247,10 @@ async function runInstances(
     stillParked: Number(parked[0]?.n),
     flaggedHouseholds: Number(rows[0]?.n),
     costPerClaim: cost,
+    /** 1-, 5- and 15-minute load averages of the machine (shared) at the start and the end. */
+    loadAverage: { start: loadAtStart, end: loadavg().map((l) => Number(l.toFixed(2))) },
+    /** Peak resident memory of this process (broker, risk instances, producer) so far. */
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     samples,
   };
 }
