@@ -42,14 +42,21 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A child process on this Node, its stdout's first JSON line awaited by `firstJsonLine`. */
+const children: ChildProcess[] = [];
+// A failing run must not leave its broker or instances behind.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
 function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
+  return child;
 }
-function firstJsonLine(proc: ChildProcess): Promise<Record<string, unknown>> {
+function firstJsonLine(proc: ChildProcess, prefix: string): Promise<Record<string, unknown>> {
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -62,7 +69,7 @@ function firstJsonLine(proc: ChildProcess): Promise<Record<string, unknown>> {
       if (found) return;
       buffered += chunk.toString();
       for (const line of buffered.split('\n')) {
-        if (line.startsWith('{')) {
+        if (line.startsWith(prefix)) {
           try {
             resolve(JSON.parse(line) as Record<string, unknown>);
             found = true;
@@ -92,7 +99,7 @@ function exited(proc: ChildProcess): Promise<void> {
 
 // The broker in its own process (its own event loop and CPU figure), as in the dev stack.
 const brokerProcess = spawnChild([join(here, '..', 'charity', 'broker.ts'), join(dataDir, 'kafka')], {});
-const brokers = String((await firstJsonLine(brokerProcess)).brokers);
+const brokers = String((await firstJsonLine(brokerProcess, '{"brokers"')).brokers);
 const kafka = createKafkaClient({ brokers, clientId: 'bench-risk', logger });
 await ensureTopics(kafka, { topics: [...Object.values(topics), CLAIMS_BY_HOUSEHOLD], mode: 'dev', logger });
 const pool = createPool({ connectionString: databaseUrl, schema, max: 20, logger });
@@ -206,6 +213,15 @@ async function progressCounts(): Promise<{ joined: number; households: number; i
   };
 }
 
+/** Rows inserted into the claims table so far, as the statistics views say. */
+async function claimsWritten(): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `select coalesce(sum(n_tup_ins), 0) as n from pg_stat_user_tables where schemaname = $1 and relname = 'claims'`,
+    [schema],
+  );
+  return Number(rows[0]?.n);
+}
+
 /**
  * Starts `count` instances. With `produce`, waits until every household and income is in, then
  * produces the claims while risk runs and measures from the first claim produced; otherwise the
@@ -220,7 +236,11 @@ async function runInstances(
   const instances: ChildProcess[] = [];
   const launched = performance.now();
   for (let i = 0; i < count; i++) {
-    const instance = spawnChild([join(here, 'instance.ts')], {
+    // BENCH_CPU_PROFILE=<dir>: each instance writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+      : [];
+    const instance = spawnChild([...profile, join(here, 'instance.ts')], {
       BENCH_SCHEMA: schema,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers,
@@ -230,7 +250,7 @@ async function runInstances(
     });
     instances.push(instance);
   }
-  await Promise.all(instances.map((instance) => firstJsonLine(instance)));
+  await Promise.all(instances.map((instance) => firstJsonLine(instance, '{"ready"')));
   let factsSeconds: number | null = null;
   let produceSeconds: number | null = null;
   if (produce) {
@@ -253,6 +273,7 @@ async function runInstances(
       'driver (claim producer, this process)': 'self',
     },
   });
+  const claimsWrittenAtStart = await claimsWritten();
   const started = performance.now();
   const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
   if (produce) produceSeconds = Number((await produceClaims()).toFixed(1));
@@ -275,6 +296,17 @@ async function runInstances(
     );
   }
   const seconds = (performance.now() - started) / 1000;
+  // Postgres's statistics views lag the commits (a backend flushes its counts about once a second
+  // and when idle): wait until they show every claim written, at most 15 s, so rows per claim are whole.
+  for (
+    let waited = 0;
+    waited < 15_000 && (await claimsWritten()) - claimsWrittenAtStart < CLAIMS;
+    waited += 250
+  )
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  // CPU and memory are read while the instances still run (a process gone has no /proc entry, and
+  // Postgres's machine-wide sum would lose the backends that closed with them).
+  const cost = await probe.stop(CLAIMS);
   const peakRss: Record<string, number> = {};
   for (const [i, instance] of instances.entries())
     peakRss[`risk instance ${i + 1}`] = await peakRssMb(instance.pid as number);
@@ -282,7 +314,6 @@ async function runInstances(
   peakRss['driver (so far)'] = Math.round(process.resourceUsage().maxRSS / 1024);
   for (const instance of instances) instance.kill('SIGTERM');
   await Promise.all(instances.map(exited));
-  const cost = await probe.stop(CLAIMS);
   process.stdout.write(describeCost(`${label}, per claim`, cost));
   const { rows } = await pool.query<{ n: string }>(
     `select count(*) as n from household_risk where level is not null`,
