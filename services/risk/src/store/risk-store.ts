@@ -70,10 +70,10 @@ export async function upsertClaims(
   if (claims.length === 0) return [];
   const { rows } = await client.query<{ household_id: string }>(
     `with incoming as (
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[],
-                            $8::boolean[], $9::text[], $10::date[], $11::timestamptz[])
-              as c(claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
-                   medical_assistance_paid_fen, inpatient, diagnosis_category, business_date, event_time)
+       select * from json_to_recordset($1::json)
+              as c(claim_id text, household_id text, patient_resident_id text, date_of_care date, total_cost_fen bigint,
+                   insurance_paid_fen bigint, medical_assistance_paid_fen bigint, inpatient boolean,
+                   diagnosis_category text, business_date date, event_time timestamptz)
      ), previous as (
        select c.claim_id, c.household_id from claims c join incoming i using (claim_id)
         where c.household_id <> i.household_id
@@ -94,18 +94,23 @@ export async function upsertClaims(
        returning claim_id
      )
      select distinct p.household_id from previous p join applied a using (claim_id)`,
+    // One JSON parameter rather than eleven arrays: the client escapes no array elements.
     [
-      claims.map((c) => c.claimId),
-      claims.map((c) => c.householdId),
-      claims.map((c) => c.patientResidentId),
-      claims.map((c) => c.dateOfCare),
-      claims.map((c) => c.totalCostFen),
-      claims.map((c) => c.insurancePaidFen),
-      claims.map((c) => c.medicalAssistancePaidFen),
-      claims.map((c) => c.inpatient),
-      claims.map((c) => c.diagnosisCategory),
-      claims.map((c) => c.businessDate),
-      claims.map((c) => c.eventTime),
+      JSON.stringify(
+        claims.map((c) => ({
+          claim_id: c.claimId,
+          household_id: c.householdId,
+          patient_resident_id: c.patientResidentId,
+          date_of_care: c.dateOfCare,
+          total_cost_fen: c.totalCostFen,
+          insurance_paid_fen: c.insurancePaidFen,
+          medical_assistance_paid_fen: c.medicalAssistancePaidFen,
+          inpatient: c.inpatient,
+          diagnosis_category: c.diagnosisCategory,
+          business_date: c.businessDate,
+          event_time: c.eventTime,
+        })),
+      ),
     ],
   );
   return rows.map((r) => r.household_id);
@@ -378,22 +383,28 @@ export async function saveStoredRisks(
   at: Date,
 ): Promise<void> {
   if (verdicts.length === 0) return;
+  // One JSON parameter (assessments nested as JSON) rather than text arrays the client would escape.
   await client.query(
     `update household_risk h
         set level = v.level, flag_id = v.flag_id, assessment = v.assessment::jsonb, evaluated_at = $1,
             major_illness_flag_id = case when v.major_illness_cleared then null
                                          else coalesce(v.major_illness_flag_id, h.major_illness_flag_id) end
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
-            as v(household_id, level, flag_id, major_illness_flag_id, assessment, major_illness_cleared)
+       from json_to_recordset($2::json)
+            as v(household_id text, level text, flag_id text, major_illness_flag_id text, assessment json,
+                 major_illness_cleared boolean)
       where h.household_id = v.household_id`,
     [
       at,
-      verdicts.map((v) => v.householdId),
-      verdicts.map((v) => v.level),
-      verdicts.map((v) => v.flagId),
-      verdicts.map((v) => v.majorIllnessFlagId ?? null),
-      verdicts.map((v) => JSON.stringify(v.assessment)),
-      verdicts.map((v) => v.majorIllnessCleared ?? false),
+      JSON.stringify(
+        verdicts.map((v) => ({
+          household_id: v.householdId,
+          level: v.level,
+          flag_id: v.flagId,
+          major_illness_flag_id: v.majorIllnessFlagId ?? null,
+          assessment: v.assessment,
+          major_illness_cleared: v.majorIllnessCleared ?? false,
+        })),
+      ),
     ],
   );
 }
