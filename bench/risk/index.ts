@@ -1,10 +1,12 @@
 // `pnpm bench risk`: 1,000,000 claims over 200,000 households produced to the broker and consumed
 // by risk — sustained claims/s for one instance, then two instances sharing the partitions, with
 // an exact total. BENCH_HOUSEHOLDS / BENCH_CLAIMS override the sizes (the issue's are the defaults).
+// The broker and each risk instance run in processes of their own; this process produces and measures.
 
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,7 +16,6 @@ import {
   syntheticResidentId,
   topics,
 } from '@huimin/contracts';
-import { startBroker } from '@huimin/embedded-kafka';
 import {
   createKafkaClient,
   createProducer,
@@ -26,7 +27,6 @@ import {
 import { createLogger } from '@huimin/kit';
 import { createPool, migrate } from '@huimin/pg';
 import { CLAIMS_BY_HOUSEHOLD } from '../../services/risk/src/handlers/topics.ts';
-import { startRiskPipeline } from '../../services/risk/src/pipeline.ts';
 import { describeCost, startCostProbe } from '../cost.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000);
@@ -34,13 +34,73 @@ const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const logger = createLogger({ name: 'bench-risk', level: 'warn' });
-const now = () => new Date('2025-03-03T02:00:00Z');
 const schema = 'bench_risk';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-risk-'));
-const broker = await startBroker({ port: 0, dataDir, logger });
-const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'bench-risk', logger });
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A child process on this Node, its stdout's first JSON line awaited by `firstJsonLine`. */
+const children: ChildProcess[] = [];
+// A failing run must not leave its broker or instances behind.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+function firstJsonLine(proc: ChildProcess, prefix: string): Promise<Record<string, unknown>> {
+  let stderr = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    let found = false;
+    // The listener stays to drain the child's log (a full pipe would block it); once the line is found it ignores the rest.
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      if (found) return;
+      buffered += chunk.toString();
+      for (const line of buffered.split('\n')) {
+        if (line.startsWith(prefix)) {
+          try {
+            resolve(JSON.parse(line) as Record<string, unknown>);
+            found = true;
+            buffered = '';
+            return;
+          } catch {
+            // a partial line: wait for the rest
+          }
+        }
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`child exited (${code}) before it was ready:\n${stderr}`)));
+  });
+}
+/** Peak resident memory of a running process, from /proc (VmHWM). */
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+function exited(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) resolve();
+    else proc.on('exit', () => resolve());
+  });
+}
+
+// The broker in its own process (its own event loop and CPU figure), as in the dev stack.
+const brokerProcess = spawnChild([join(here, '..', 'charity', 'broker.ts'), join(dataDir, 'kafka')], {});
+const brokers = String((await firstJsonLine(brokerProcess, '{"brokers"')).brokers);
+const kafka = createKafkaClient({ brokers, clientId: 'bench-risk', logger });
 await ensureTopics(kafka, { topics: [...Object.values(topics), CLAIMS_BY_HOUSEHOLD], mode: 'dev', logger });
 const pool = createPool({ connectionString: databaseUrl, schema, max: 20, logger });
 await pool.query(`drop schema if exists ${schema} cascade`);
@@ -153,6 +213,15 @@ async function progressCounts(): Promise<{ joined: number; households: number; i
   };
 }
 
+/** Rows inserted into the claims table so far, as the statistics views say. */
+async function claimsWritten(): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `select coalesce(sum(n_tup_ins), 0) as n from pg_stat_user_tables where schemaname = $1 and relname = 'claims'`,
+    [schema],
+  );
+  return Number(rows[0]?.n);
+}
+
 /**
  * Starts `count` instances. With `produce`, waits until every household and income is in, then
  * produces the claims while risk runs and measures from the first claim produced; otherwise the
@@ -164,25 +233,24 @@ async function runInstances(
   groupSuffix: { router: string; join: string },
   produce: boolean,
 ) {
-  const stops: (() => Promise<void>)[] = [];
+  const instances: ChildProcess[] = [];
   const launched = performance.now();
   for (let i = 0; i < count; i++) {
-    stops.push(
-      await startRiskPipeline({
-        kafka,
-        pool,
-        logger,
-        schema,
-        publisher,
-        connectionString: databaseUrl,
-        now,
-        batchSize: BATCH,
-        pollMs: 200,
-        partitionsConsumedConcurrently: 3,
-        groupSuffix,
-      }),
-    );
+    // BENCH_CPU_PROFILE=<dir>: each instance writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+      : [];
+    const instance = spawnChild([...profile, join(here, 'instance.ts')], {
+      BENCH_SCHEMA: schema,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: brokers,
+      BENCH_BATCH: String(BATCH),
+      ROUTER_SUFFIX: groupSuffix.router,
+      JOIN_SUFFIX: groupSuffix.join,
+    });
+    instances.push(instance);
   }
+  await Promise.all(instances.map((instance) => firstJsonLine(instance, '{"ready"')));
   let factsSeconds: number | null = null;
   let produceSeconds: number | null = null;
   if (produce) {
@@ -197,9 +265,17 @@ async function runInstances(
   const probe = await startCostProbe({
     databaseUrl,
     schemas: [schema],
-    processes: { 'risk, broker and producer (this process)': 'self' },
+    processes: {
+      ...Object.fromEntries(
+        instances.map((instance, i) => [`risk instance ${i + 1}`, instance.pid as number]),
+      ),
+      'embedded broker': brokerProcess.pid as number,
+      'driver (claim producer, this process)': 'self',
+    },
   });
+  const claimsWrittenAtStart = await claimsWritten();
   const started = performance.now();
+  const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
   if (produce) produceSeconds = Number((await produceClaims()).toFixed(1));
   // Lag: claims in the feed not yet joined (the feed holds all of them from the start).
   const samples: { seconds: number; joined: number; lag: number; households: number }[] = [];
@@ -220,8 +296,24 @@ async function runInstances(
     );
   }
   const seconds = (performance.now() - started) / 1000;
-  for (const stop of stops) await stop();
+  // Postgres's statistics views lag the commits (a backend flushes its counts about once a second
+  // and when idle): wait until they show every claim written, at most 15 s, so rows per claim are whole.
+  for (
+    let waited = 0;
+    waited < 15_000 && (await claimsWritten()) - claimsWrittenAtStart < CLAIMS;
+    waited += 250
+  )
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  // CPU and memory are read while the instances still run (a process gone has no /proc entry, and
+  // Postgres's machine-wide sum would lose the backends that closed with them).
   const cost = await probe.stop(CLAIMS);
+  const peakRss: Record<string, number> = {};
+  for (const [i, instance] of instances.entries())
+    peakRss[`risk instance ${i + 1}`] = await peakRssMb(instance.pid as number);
+  peakRss['embedded broker (so far)'] = await peakRssMb(brokerProcess.pid as number);
+  peakRss['driver (so far)'] = Math.round(process.resourceUsage().maxRSS / 1024);
+  for (const instance of instances) instance.kill('SIGTERM');
+  await Promise.all(instances.map(exited));
   process.stdout.write(describeCost(`${label}, per claim`, cost));
   const { rows } = await pool.query<{ n: string }>(
     `select count(*) as n from household_risk where level is not null`,
@@ -246,6 +338,10 @@ async function runInstances(
     stillParked: Number(parked[0]?.n),
     flaggedHouseholds: Number(rows[0]?.n),
     costPerClaim: cost,
+    /** 1-, 5- and 15-minute load averages of the machine (shared) at the start and the end. */
+    loadAverage: { start: loadAtStart, end: loadavg().map((l) => Number(l.toFixed(2))) },
+    /** Peak resident memory (VmHWM) of each process, in MB. */
+    peakRssMb: peakRss,
     samples,
   };
 }
@@ -287,5 +383,6 @@ writeFileSync(
 await producer.disconnect();
 await pool.query(`drop schema if exists ${schema} cascade`);
 await pool.end();
-await broker.close();
+brokerProcess.kill('SIGTERM');
+await exited(brokerProcess);
 await rm(dataDir, { recursive: true, force: true });

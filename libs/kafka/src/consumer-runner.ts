@@ -61,6 +61,11 @@ export interface BatchContext {
 
 export interface BatchHandler {
   handle(items: BatchItem[], ctx: BatchContext): Promise<void>;
+  /**
+   * The handler's own writes are its inbox (an upsert keyed by the event's aggregate with a
+   * version guard, so a redelivery changes nothing): the runner records no inbox row for its events.
+   */
+  ownInbox?: boolean;
 }
 
 type BatchItemOf<D> =
@@ -98,9 +103,12 @@ export function on<TSchema extends TObject>(
 export function onBatch<const TEvents extends readonly EventDefinition<string, TObject>[]>(
   events: TEvents,
   handle: (items: BatchItemOf<TEvents[number]>[], ctx: BatchContext) => Promise<void>,
-  options: { topic?: string } = {},
+  options: { topic?: string; ownInbox?: boolean } = {},
 ): EventHandler[] {
-  const batch: BatchHandler = { handle: handle as BatchHandler['handle'] };
+  const batch: BatchHandler = {
+    handle: handle as BatchHandler['handle'],
+    ...(options.ownInbox ? { ownInbox: true } : {}),
+  };
   return events.map((event) => {
     const single = on(
       event,
@@ -109,7 +117,7 @@ export function onBatch<const TEvents extends readonly EventDefinition<string, T
           [{ type: event.type, payload, envelope: ctx.envelope, key: ctx.key, offset: ctx.offset }],
           { client: ctx.client, topic: ctx.topic, partition: ctx.partition, log: ctx.log },
         ),
-      options,
+      options.topic ? { topic: options.topic } : {},
     );
     return { ...single, batch };
   });
@@ -248,7 +256,8 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     message: KafkaMessage,
     item: Extract<Decoded, { kind: 'handle' }>,
   ): Promise<'handled' | 'duplicate'> {
-    if (!(await recordInbox(client, groupId, item.envelope.id))) return 'duplicate';
+    if (!item.handler.batch?.ownInbox && !(await recordInbox(client, groupId, item.envelope.id)))
+      return 'duplicate';
     await applyHandler(client, batch, message, item);
     return 'handled';
   }
@@ -453,8 +462,9 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
       outcomes = await withTransaction(pool, async (client) => {
         const fresh = await recordInboxOnce(
           client,
-          handled.map(({ item }) => item.envelope.id),
+          handled.filter(({ item }) => !item.handler.batch?.ownInbox).map(({ item }) => item.envelope.id),
         );
+        for (const { item } of handled) if (item.handler.batch?.ownInbox) fresh.add(item.envelope.id);
         // The same event twice in one chunk: only its first delivery counts.
         const taken = new Set<string>();
         const todo = handled.filter(({ item }) => {

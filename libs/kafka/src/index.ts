@@ -19,10 +19,17 @@ export {
 } from './consumer-runner.ts';
 export { DLQ_HEADERS } from './dead-letter.ts';
 export { type EventRecord, type EventRecordOptions, eventRecord } from './event-record.ts';
+export { createGlobalTable, type GlobalTable, type GlobalTableOptions } from './global-table.ts';
 export { isInfrastructureError } from './infrastructure-error.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 export { createProducer, createPublisher, type PublishableRecord, type Publisher } from './publisher.ts';
-export { createRepartitioner, type Repartitioner, type RepartitionerOptions } from './repartitioner.ts';
+export {
+  createRepartitioner,
+  type RepartitionedRecord,
+  type Repartitioner,
+  type RepartitionerOptions,
+  type RouteOutcome,
+} from './repartitioner.ts';
 export { type ReplayDlqOptions, type ReplayReport, replayDlq } from './replay-dlq.ts';
 export { type KafkaSecurity, kafkaSecurityFromEnv } from './security.ts';
 export {

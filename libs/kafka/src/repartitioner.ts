@@ -22,10 +22,22 @@ export interface RepartitionerOptions {
    */
   to: string;
   /** The new key, or null when it cannot be known yet (the record is then dead-lettered with the reason). */
-  rekey: (record: RepartitionedRecord) => Promise<string | null>;
+  rekey?: (record: RepartitionedRecord) => Promise<string | null>;
+  /**
+   * Instead of `rekey`: decides a whole fetched batch at once (one look-up for the lot), one
+   * outcome per record in order: published under `key`, `held` by the caller (it has stored the
+   * record itself, durably, before resolving; nothing is published), `skip`ped, or dead-lettered
+   * with `error`. Offsets are committed only after the published records are acknowledged.
+   */
+  route?: (records: RepartitionedRecord[]) => Promise<RouteOutcome[]>;
   logger: Logger;
   fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  partitionsConsumedConcurrently?: number;
 }
+
+export type RouteOutcome = { key: string } | { held: true } | { skip: true } | { error: Error };
 
 export interface Repartitioner {
   start(): Promise<void>;
@@ -39,11 +51,26 @@ export interface Repartitioner {
  * nothing is lost; a crash in between republishes (consumers dedupe on `ce_id`).
  */
 export function createRepartitioner(options: RepartitionerOptions): Repartitioner {
-  const { kafka, groupId, from, to, rekey, logger } = options;
+  const { kafka, groupId, from, to, rekey, route, logger } = options;
   const log = logger.child({ component: 'repartitioner', from, to });
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+    ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
+  });
+  if (!rekey === !route) throw new Error('give the repartitioner rekey or route');
   const producer: Producer = createProducer(kafka);
   const publisher = createPublisher({ producer });
+
+  async function rekeyEach(records: RepartitionedRecord[]): Promise<RouteOutcome[]> {
+    const outcomes: RouteOutcome[] = [];
+    for (const record of records) {
+      const key = await (rekey as NonNullable<typeof rekey>)(record);
+      outcomes.push(key === null ? { error: new Error('no key for this record yet') } : { key });
+    }
+    return outcomes;
+  }
 
   async function eachBatch({
     batch,
@@ -55,28 +82,37 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
   }: EachBatchPayload) {
     const out: PublishableRecord[] = [];
     let last: KafkaMessage | undefined;
+    const messages: KafkaMessage[] = [];
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const record: RepartitionedRecord = {
+      messages.push(message);
+    }
+    const records = messages.map(
+      (message): RepartitionedRecord => ({
         key: message.key?.toString('utf8') ?? null,
         value: message.value,
         headers: headersAsStrings(message.headers),
-      };
-      const key = await rekey(record);
-      if (key === null) {
+      }),
+    );
+    const outcomes = route ? await route(records) : await rekeyEach(records);
+    for (const [i, message] of messages.entries()) {
+      const outcome = outcomes[i];
+      const record = records[i] as RepartitionedRecord;
+      if (!outcome) throw new Error('route gave fewer outcomes than records');
+      if ('key' in outcome) {
+        out.push({
+          topic: to,
+          key: outcome.key,
+          headers: record.headers,
+          value: message.value ?? Buffer.alloc(0),
+        });
+      } else if ('error' in outcome) {
         out.push(
           deadLetterRecord(
             { topic: batch.topic, partition: batch.partition, message },
-            {
-              error: new Error('no key for this record yet'),
-              attempts: 1,
-              group: groupId,
-              failedAt: new Date(),
-            },
+            { error: outcome.error, attempts: 1, group: groupId, failedAt: new Date() },
           ),
         );
-      } else {
-        out.push({ topic: to, key, headers: record.headers, value: message.value ?? Buffer.alloc(0) });
       }
       last = message;
     }
@@ -93,7 +129,12 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topic: from, fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        autoCommit: true,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatch,
+      });
     },
     async stop() {
       await consumer.disconnect();

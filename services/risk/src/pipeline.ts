@@ -5,8 +5,9 @@ import {
   type OutboxRelayOptions,
   type Publisher,
 } from '@huimin/kafka';
-import { joinHandlers, routerHandlers } from './handlers/claims.ts';
+import { joinHandlers } from './handlers/claims.ts';
 import { factHandlers } from './handlers/facts.ts';
+import { createRouter } from './router.ts';
 
 export interface RiskPipelineOptions {
   kafka: ConsumerRunnerOptions['kafka'];
@@ -30,7 +31,8 @@ export interface RiskPipelineOptions {
 
 /**
  * One risk instance's moving parts: the outbox relay, the router (claims by patient → by
- * household, or parked) and the join (facts and re-keyed claims). main.ts, the tests and the
+ * household from its in-memory copy of the household feed, or parked) and the join (facts and
+ * re-keyed claims). The join starts first: the router's rare path reads the join's `persons`. main.ts, the tests and the
  * benchmark all run exactly this. Returns the stop, which ends the consumers before the relay so
  * the last flags still go out.
  */
@@ -42,6 +44,8 @@ export async function startRiskPipeline(options: RiskPipelineOptions): Promise<(
     logger: options.logger,
     ...(options.connectionString ? { connectionString: options.connectionString } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    // Flags and audit events are read on Kafka; a published row has nothing left to say.
+    retainSentMs: 0,
   });
   const common = {
     kafka: options.kafka,
@@ -59,10 +63,16 @@ export async function startRiskPipeline(options: RiskPipelineOptions): Promise<(
     typeof options.groupSuffix === 'object'
       ? options.groupSuffix
       : { router: options.groupSuffix ?? '', join: options.groupSuffix ?? '' };
-  const router = createConsumerRunner({
-    ...common,
+  const router = createRouter({
+    kafka: options.kafka,
+    pool: options.pool,
+    logger: options.logger,
     groupId: `risk.router${suffix.router}`,
-    handlers: routerHandlers,
+    ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+    ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    ...(options.partitionsConsumedConcurrently
+      ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }
+      : {}),
   });
   const join = createConsumerRunner({
     ...common,
@@ -70,8 +80,8 @@ export async function startRiskPipeline(options: RiskPipelineOptions): Promise<(
     handlers: [...factHandlers(options.now), ...joinHandlers(options.now)],
   });
   await relay.start();
-  await router.start();
   await join.start();
+  await router.start();
   return async () => {
     await join.stop();
     await router.stop();

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import {
   HouseholdRegistered,
+  HouseholdUpdated,
   MedicalExpenseCorrected,
   MedicalExpenseRecorded,
   MedicalExpenseReversed,
   MemberIncomeReported,
+  RiskCleared,
   RiskFlagged,
   syntheticResidentId,
   topics,
@@ -252,5 +254,107 @@ describe('risk applies a batch of claims set-wise', () => {
       [householdId],
     );
     expect(rows[0]?.oop).toBe('1000000');
+  });
+
+  it('a claim that arrives for its patient’s new household leaves the old one: it counts once, and the old household is cleared', async () => {
+    const head = (residentId: string, birthDate: string, sex: 'male' | 'female') => ({
+      ...(household.members[0] as (typeof household.members)[number]),
+      residentId,
+      birthDate,
+      sex,
+    });
+    const mover = syntheticResidentId({ birthDate: '1970-07-07', sex: 'male', seq: 41 });
+    const earnerA = syntheticResidentId({ birthDate: '1971-08-08', sex: 'female', seq: 42 });
+    const earnerB = syntheticResidentId({ birthDate: '1972-09-09', sex: 'female', seq: 43 });
+    const snapshot = (id: string, businessDate: string, members: ReturnType<typeof head>[]) => ({
+      ...structuredClone(household),
+      householdId: id,
+      businessDate,
+      members,
+      legalSupporters: [],
+    });
+    const moverAsSpouse = { ...head(mover, '1970-07-07', 'male'), relationToHead: 'spouse' as const };
+    await publisher.publish(
+      HouseholdRegistered,
+      snapshot('HH-MOVE-A', '2025-01-01', [head(earnerA, '1971-08-08', 'female'), moverAsSpouse]),
+      { source: '/test' },
+    );
+    await publisher.publish(
+      HouseholdRegistered,
+      snapshot('HH-MOVE-B', '2025-01-01', [head(earnerB, '1972-09-09', 'female')]),
+      { source: '/test' },
+    );
+    // 1,000 yuan a month each: 12,000 yuan a year.
+    for (const [id, residentId] of [
+      ['HH-MOVE-A', earnerA],
+      ['HH-MOVE-B', earnerB],
+    ] as const) {
+      await publisher.publish(
+        MemberIncomeReported,
+        {
+          householdId: id,
+          residentId,
+          businessDate: '2025-01-01',
+          incomes: [{ type: 'wage', monthlyFen: 100_000 }],
+        },
+        { source: '/test' },
+      );
+    }
+    await waitUntil(
+      async () =>
+        (await env.pool.query(`select 1 from member_incomes where household_id like 'HH-MOVE-%'`))
+          .rowCount === 2,
+      'both households and their incomes are known',
+    );
+    // 2,000 yuan out of pocket: over 10% of 12,000 — A is flagged.
+    await publisher.publish(MedicalExpenseRecorded, claim('C-MOVE', mover, 200_000), { source: '/test' });
+    await waitUntil(async () => (await storedClaims())['C-MOVE']?.household === 'HH-MOVE-A', 'joined to A');
+
+    // The patient moves to B; the claim's correction comes for B (as the router sends it once it
+    // knows the move).
+    await publisher.publish(
+      HouseholdUpdated,
+      snapshot('HH-MOVE-A', '2025-03-02', [head(earnerA, '1971-08-08', 'female')]),
+      { source: '/test' },
+    );
+    await publisher.publish(
+      HouseholdUpdated,
+      snapshot('HH-MOVE-B', '2025-03-02', [head(earnerB, '1972-09-09', 'female'), moverAsSpouse]),
+      { source: '/test' },
+    );
+    const correction = eventRecord(
+      MedicalExpenseCorrected,
+      { ...claim('C-MOVE', mover, 250_000), businessDate: '2025-03-02' },
+      { source: '/test' },
+    );
+    await publisher.publishRecords([
+      { ...raw(correction), topic: CLAIMS_BY_HOUSEHOLD.name, key: 'HH-MOVE-B' },
+    ]);
+
+    const ofMove = async () =>
+      (await readRecords(env.kafka, RiskFlagged.topic.name))
+        .map((r) => ({
+          type: r.headers.ce_type,
+          ...(JSON.parse(r.value) as { householdId: string; level: string; outOfPocketFen: number }),
+        }))
+        .filter((e) => e.householdId.startsWith('HH-MOVE-'))
+        // Each household's events in their order (one partition each; the sort is stable).
+        .sort((a, b) => a.householdId.localeCompare(b.householdId));
+    await waitUntil(
+      async () => (await ofMove()).some((e) => e.householdId === 'HH-MOVE-A' && e.type === RiskCleared.type),
+      'A cleared',
+    );
+    await waitUntil(async () => (await ofMove()).some((e) => e.householdId === 'HH-MOVE-B'), 'B flagged');
+    const events = await ofMove();
+    expect(events.map((e) => [e.householdId, e.type, e.outOfPocketFen])).toEqual([
+      ['HH-MOVE-A', RiskFlagged.type, 200_000],
+      ['HH-MOVE-A', RiskCleared.type, 0],
+      ['HH-MOVE-B', RiskFlagged.type, 250_000],
+    ]);
+    expect((await storedClaims())['C-MOVE']).toEqual({
+      oop: 250_000,
+      reversed: false,
+      household: 'HH-MOVE-B',
+    });
   });
 });

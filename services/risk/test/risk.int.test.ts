@@ -7,6 +7,7 @@ import {
   MedicalExpenseRecorded,
   MedicalExpenseReversed,
   MemberIncomeReported,
+  PersonRecordRead,
   RiskCleared,
   RiskFlagged,
   syntheticResidentId,
@@ -303,10 +304,13 @@ describe('risk joins claims with households', () => {
       expect([denied.statusCode, denied.json().code]).toEqual([404, 'NOT_FOUND']);
       expect(missing.json()).toEqual({ ...denied.json() });
       expect((await server.inject({ url })).statusCode).toBe(401);
-      const { rows } = await env.pool.query(
-        `select payload->>'actorId' as actor from outbox where type = 'huimin.identity.record-read.v1'`,
+      // What the audit trail shows: the reads on the audit stream once risk's outbox has gone out.
+      await waitUntil(
+        async () => (await env.pool.query('select 1 from outbox')).rowCount === 0,
+        'the outbox published',
       );
-      expect(rows).toEqual([{ actor: 'u-own' }]);
+      const reads = await readRecords(env.kafka, PersonRecordRead.topic.name);
+      expect(reads.map((r) => (JSON.parse(r.value) as { actorId: string }).actorId)).toEqual(['u-own']);
     } finally {
       await server.close();
       await issuer.close();

@@ -1,78 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type EventEnvelope,
-  MedicalExpenseCorrected,
-  MedicalExpenseRecorded,
-  MedicalExpenseReversed,
-} from '@huimin/contracts';
+import { MedicalExpenseCorrected, MedicalExpenseRecorded, MedicalExpenseReversed } from '@huimin/contracts';
 import { type BatchItem, type EventHandler, onBatch } from '@huimin/kafka';
-import type { OutboxMessage } from '@huimin/pg';
 import { type ReassessCause, reassessMany } from '../evaluate.ts';
-import {
-  appendManyToOutbox,
-  type ClaimFigures,
-  householdsOf,
-  lockPeople,
-  parkClaims,
-  reverseClaims,
-  upsertClaims,
-} from '../store/risk-store.ts';
+import { type ClaimFigures, reverseClaims, upsertClaims } from '../store/risk-store.ts';
 import { CLAIMS_BY_HOUSEHOLD } from './topics.ts';
 
 const claimEvents = [MedicalExpenseRecorded, MedicalExpenseCorrected, MedicalExpenseReversed] as const;
-
-/** The feed event's CloudEvents headers, carried unchanged onto the internal topic. */
-function headersOf(envelope: EventEnvelope): Record<string, string> {
-  return {
-    ce_id: envelope.id,
-    ce_source: envelope.source,
-    ce_type: envelope.type,
-    ce_specversion: envelope.specversion,
-    ce_time: envelope.time,
-    'content-type': envelope.datacontenttype,
-    ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-  };
-}
-
-/**
- * The router: claims keyed by patient go to the internal topic keyed by the patient's household
- * (through the outbox, so routing and the inbox rows commit together), or are parked until the
- * household feed names the patient. A batch costs four statements whatever its size: the patients'
- * locks, one look-up, one park, one outbox insert (in the batch's order, so a claim's recording
- * and its correction keep theirs).
- */
-export const routerHandlers: EventHandler[] = onBatch(claimEvents, async (items, { client, log }) => {
-  const patients = items.map((item) => item.payload.patientResidentId);
-  await lockPeople(client, patients);
-  const homes = await householdsOf(client, patients);
-  const routed: OutboxMessage[] = [];
-  const parked: Parameters<typeof parkClaims>[1][number][] = [];
-  for (const { payload, envelope } of items) {
-    const householdId = homes.get(payload.patientResidentId);
-    const headers = headersOf(envelope);
-    if (!householdId) {
-      parked.push({
-        claimId: payload.claimId,
-        eventType: envelope.type,
-        patientResidentId: payload.patientResidentId,
-        headers,
-        payload,
-      });
-      continue;
-    }
-    routed.push({
-      id: randomUUID(),
-      topic: CLAIMS_BY_HOUSEHOLD.name,
-      key: householdId,
-      type: envelope.type,
-      headers,
-      payload,
-    });
-  }
-  await parkClaims(client, parked);
-  await appendManyToOutbox(client, routed);
-  if (parked.length > 0) log.info({ parked: parked.length }, 'claims parked until their patients are known');
-});
 
 type ClaimItem = BatchItem<
   (typeof claimEvents)[number]['type'],
@@ -102,6 +34,10 @@ export function claimRounds<T extends { payload: { claimId: string } }>(items: r
  * figures, a reversal leaves a tombstone so a late recording cannot revive it) and re-assesses
  * every household it touched once, at its end. A flag then reflects the batch as a whole: a
  * household that passes watch and catastrophic within one batch is flagged catastrophic once.
+ * The claims table is its own inbox (no inbox rows: one write per claim): an event applies only
+ * if it is at least as new as the claim's row, so a redelivery changes nothing. A claim arriving
+ * for another household than it was joined to (its patient moved) leaves the old one, which is
+ * re-assessed too, so no claim counts twice.
  */
 export function joinHandlers(now: () => Date): EventHandler[] {
   return onBatch(
@@ -136,14 +72,15 @@ export function joinHandlers(now: () => Date): EventHandler[] {
             inpatient: claim.inpatient,
             diagnosisCategory: claim.diagnosisCategory,
             businessDate: claim.businessDate,
+            eventTime: item.envelope.time,
           });
           if (!touched.has(householdId)) touched.set(householdId, undefined);
         }
-        await upsertClaims(client, upserts);
-        await reverseClaims(client, reversals);
+        for (const left of await upsertClaims(client, upserts)) touched.set(left, touched.get(left));
+        for (const left of await reverseClaims(client, reversals)) touched.set(left, 'claim-reversed');
       }
       await reassessMany(client, touched, now());
     },
-    { topic: CLAIMS_BY_HOUSEHOLD.name },
+    { topic: CLAIMS_BY_HOUSEHOLD.name, ownInbox: true },
   );
 }

@@ -52,45 +52,74 @@ export interface ClaimFigures {
   inpatient: boolean;
   diagnosisCategory: string;
   businessDate: string;
+  /** The event's CloudEvents time: with the business date, the claim's version. */
+  eventTime: string;
 }
 
 /**
- * Records or corrects claims, one statement for the lot (claim ids must be distinct). A correction
- * replaces the claim's figures; a late, older settlement changes nothing; a reversed claim stays
- * reversed.
+ * Records or corrects claims, one statement for the lot (claim ids must be distinct). The claims
+ * table is the join's inbox: an event applies only if it is at least as new as what the claim
+ * holds (business date, then event time), so a redelivery or a late, older settlement changes
+ * nothing, and a reversed claim stays reversed. A claim that arrives for another household than
+ * the one it was joined to moves there; the households it left are returned (to re-assess).
  */
-export async function upsertClaims(client: pg.ClientBase, claims: readonly ClaimFigures[]): Promise<void> {
-  if (claims.length === 0) return;
-  await client.query(
-    `insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
-                         medical_assistance_paid_fen, inpatient, diagnosis_category, business_date)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::bigint[],
-                          $8::boolean[], $9::text[], $10::date[]) as c
-      order by 1
-     on conflict (claim_id) do update
-       set household_id = excluded.household_id, date_of_care = excluded.date_of_care,
-           total_cost_fen = excluded.total_cost_fen, insurance_paid_fen = excluded.insurance_paid_fen,
-           medical_assistance_paid_fen = excluded.medical_assistance_paid_fen, inpatient = excluded.inpatient,
-           diagnosis_category = excluded.diagnosis_category, business_date = excluded.business_date
-     where claims.business_date <= excluded.business_date and not claims.reversed`,
+export async function upsertClaims(
+  client: pg.ClientBase,
+  claims: readonly ClaimFigures[],
+): Promise<string[]> {
+  if (claims.length === 0) return [];
+  const { rows } = await client.query<{ household_id: string }>(
+    `with incoming as (
+       select * from json_to_recordset($1::json)
+              as c(claim_id text, household_id text, patient_resident_id text, date_of_care date, total_cost_fen bigint,
+                   insurance_paid_fen bigint, medical_assistance_paid_fen bigint, inpatient boolean,
+                   diagnosis_category text, business_date date, event_time timestamptz)
+     ), previous as (
+       select c.claim_id, c.household_id from claims c join incoming i using (claim_id)
+        where c.household_id <> i.household_id
+     ), applied as (
+       insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen,
+                           insurance_paid_fen, medical_assistance_paid_fen, inpatient, diagnosis_category,
+                           business_date, event_time)
+       select * from incoming order by claim_id
+       on conflict (claim_id) do update
+         set household_id = excluded.household_id, date_of_care = excluded.date_of_care,
+             total_cost_fen = excluded.total_cost_fen, insurance_paid_fen = excluded.insurance_paid_fen,
+             medical_assistance_paid_fen = excluded.medical_assistance_paid_fen, inpatient = excluded.inpatient,
+             diagnosis_category = excluded.diagnosis_category, business_date = excluded.business_date,
+             event_time = excluded.event_time
+       where not claims.reversed
+         and (claims.business_date, coalesce(claims.event_time, '-infinity'))
+             <= (excluded.business_date, excluded.event_time)
+       returning claim_id
+     )
+     select distinct p.household_id from previous p join applied a using (claim_id)`,
+    // One JSON parameter rather than eleven arrays: the client escapes no array elements.
     [
-      claims.map((c) => c.claimId),
-      claims.map((c) => c.householdId),
-      claims.map((c) => c.patientResidentId),
-      claims.map((c) => c.dateOfCare),
-      claims.map((c) => c.totalCostFen),
-      claims.map((c) => c.insurancePaidFen),
-      claims.map((c) => c.medicalAssistancePaidFen),
-      claims.map((c) => c.inpatient),
-      claims.map((c) => c.diagnosisCategory),
-      claims.map((c) => c.businessDate),
+      JSON.stringify(
+        claims.map((c) => ({
+          claim_id: c.claimId,
+          household_id: c.householdId,
+          patient_resident_id: c.patientResidentId,
+          date_of_care: c.dateOfCare,
+          total_cost_fen: c.totalCostFen,
+          insurance_paid_fen: c.insurancePaidFen,
+          medical_assistance_paid_fen: c.medicalAssistancePaidFen,
+          inpatient: c.inpatient,
+          diagnosis_category: c.diagnosisCategory,
+          business_date: c.businessDate,
+          event_time: c.eventTime,
+        })),
+      ),
     ],
   );
+  return rows.map((r) => r.household_id);
 }
 
 /**
  * Reverses claims (ids distinct). Reversed before it arrived is still reversed: a tombstone keeps a
- * late recording from reviving it.
+ * late recording from reviving it. Returns the households the reversed claims counted in before,
+ * where those differ from the household the reversal came for (to re-assess them).
  */
 export async function reverseClaims(
   client: pg.ClientBase,
@@ -100,15 +129,24 @@ export async function reverseClaims(
     patientResidentId: string;
     businessDate: string;
   }[],
-): Promise<void> {
-  if (reversals.length === 0) return;
-  await client.query(
-    `insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
-                         medical_assistance_paid_fen, inpatient, diagnosis_category, business_date, reversed)
-     select claim_id, household_id, patient, business_date, 0, 0, 0, false, 'other', business_date, true
-       from unnest($1::text[], $2::text[], $3::text[], $4::date[]) as r(claim_id, household_id, patient, business_date)
-      order by 1
-     on conflict (claim_id) do update set reversed = true`,
+): Promise<string[]> {
+  if (reversals.length === 0) return [];
+  const { rows } = await client.query<{ household_id: string }>(
+    `with incoming as (
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::date[])
+              as r(claim_id, household_id, patient, business_date)
+     ), previous as (
+       select c.claim_id, c.household_id from claims c join incoming i using (claim_id)
+        where c.household_id <> i.household_id and not c.reversed
+     ), applied as (
+       insert into claims (claim_id, household_id, patient_resident_id, date_of_care, total_cost_fen, insurance_paid_fen,
+                           medical_assistance_paid_fen, inpatient, diagnosis_category, business_date, reversed)
+       select claim_id, household_id, patient, business_date, 0, 0, 0, false, 'other', business_date, true
+         from incoming order by 1
+       on conflict (claim_id) do update set reversed = true
+       returning claim_id
+     )
+     select distinct p.household_id from previous p join applied a using (claim_id)`,
     [
       reversals.map((r) => r.claimId),
       reversals.map((r) => r.householdId),
@@ -116,6 +154,7 @@ export async function reverseClaims(
       reversals.map((r) => r.businessDate),
     ],
   );
+  return rows.map((r) => r.household_id);
 }
 
 /** Parks claims whose patient no household names yet, in the order given. */
@@ -204,7 +243,7 @@ export async function appendManyToOutbox(
   );
 }
 
-/** Facts of the given households (those risk has heard of). */
+/** Facts of the given households (those risk has heard of): one grouped query for the lot. */
 export async function factsOf(
   client: pg.ClientBase,
   householdIds: readonly string[],
@@ -218,10 +257,13 @@ export async function factsOf(
     dissolved: boolean;
     monthly: string | null;
   }>(
-    `select h.household_id, h.community_code, h.town_code, h.size, h.dissolved,
-            (select sum(i.monthly_fen) from member_incomes i join persons p using (resident_id)
-              where p.household_id = h.household_id and i.household_id = h.household_id) as monthly
-       from households h where h.household_id = any($1)`,
+    `select h.household_id, h.community_code, h.town_code, h.size, h.dissolved, m.monthly
+       from households h
+       left join (select p.household_id, sum(i.monthly_fen) as monthly
+                    from persons p join member_incomes i on i.resident_id = p.resident_id and i.household_id = p.household_id
+                   where p.household_id = any($1)
+                   group by p.household_id) m using (household_id)
+      where h.household_id = any($1)`,
     [householdIds],
   );
   return new Map(
@@ -341,22 +383,28 @@ export async function saveStoredRisks(
   at: Date,
 ): Promise<void> {
   if (verdicts.length === 0) return;
+  // One JSON parameter (assessments nested as JSON) rather than text arrays the client would escape.
   await client.query(
     `update household_risk h
         set level = v.level, flag_id = v.flag_id, assessment = v.assessment::jsonb, evaluated_at = $1,
             major_illness_flag_id = case when v.major_illness_cleared then null
                                          else coalesce(v.major_illness_flag_id, h.major_illness_flag_id) end
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
-            as v(household_id, level, flag_id, major_illness_flag_id, assessment, major_illness_cleared)
+       from json_to_recordset($2::json)
+            as v(household_id text, level text, flag_id text, major_illness_flag_id text, assessment json,
+                 major_illness_cleared boolean)
       where h.household_id = v.household_id`,
     [
       at,
-      verdicts.map((v) => v.householdId),
-      verdicts.map((v) => v.level),
-      verdicts.map((v) => v.flagId),
-      verdicts.map((v) => v.majorIllnessFlagId ?? null),
-      verdicts.map((v) => JSON.stringify(v.assessment)),
-      verdicts.map((v) => v.majorIllnessCleared ?? false),
+      JSON.stringify(
+        verdicts.map((v) => ({
+          household_id: v.householdId,
+          level: v.level,
+          flag_id: v.flagId,
+          major_illness_flag_id: v.majorIllnessFlagId ?? null,
+          assessment: v.assessment,
+          major_illness_cleared: v.majorIllnessCleared ?? false,
+        })),
+      ),
     ],
   );
 }
