@@ -35,6 +35,7 @@ import {
 import { readRecords } from '@huimin/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceNames } from '../services/identity/src/cli/demo-users.ts';
 import { callRaw, grpcMethods, grpcRequests } from './fuzz/grpc.ts';
 import { type JsonSchema, schemaBodies } from './fuzz/schema-bodies.ts';
 import { type HostileToken, hostileTokens } from './fuzz/tokens.ts';
@@ -178,8 +179,9 @@ describe('hostile input', () => {
     routes = (await Promise.all(services.map(routesOf))).flat();
     // Every token is fetched before the fuzz reaches identity's rate-limited routes.
     people = Object.fromEntries(await Promise.all(PEOPLE.map(async (u) => [u, await login(u)] as const)));
-    // identity issues service tokens and holds no client of its own.
-    const clients = services.filter((n) => n !== 'identity');
+    // Every service with a client at identity (identity issues the tokens and holds none; the
+    // scorecard only reads topics and calls no one, so it has none either).
+    const clients = services.filter((n) => serviceNames.includes(n));
     serviceTokens = new Map(await Promise.all(clients.map(async (n) => [n, await serviceToken(n)] as const)));
     untrusted = await hostileTokens(platform);
   });
