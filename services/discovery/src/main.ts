@@ -50,6 +50,8 @@ await runService(async () => {
     logger,
     connectionString: config.DATABASE_URL,
     registry,
+    // A hot outbox: published rows are deleted as they are settled.
+    retainSentMs: 0,
   });
   await relay.start();
   lifecycle.onShutdown('outbox relay', () => relay.stop());
