@@ -5,6 +5,7 @@ import { HouseholdRegistered, RiskFlagged, syntheticResidentId } from '@huimin/c
 import { createHttpServer, createMetricsRegistry, type HttpServer } from '@huimin/kit';
 import { waitUntil } from '@huimin/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../identity/src/domain/passwords.ts';
 import { registerConsoleGateway } from '../../notify/src/handlers/console-gateway.ts';
 import { loadAlertPackage, startAlertGrpcServer } from '../src/grpc/alert-service.ts';
 import type { ProtoGrpcType } from '../src/grpc/generated/alert.ts';
@@ -249,7 +250,12 @@ describe('a household the registry learns of after another town’s handler type
       grpc.credentials.createInsecure(),
     );
     try {
-      const { clientId, clientSecret } = devServiceCredentials('discovery');
+      // Charity asks for a household's open alerts (callers.json lets charity and eldercare).
+      const { clientId, clientSecret } = devServiceCredentials('charity');
+      await h.identity.app.users.upsertServiceClient(
+        clientId,
+        await hashPassword(clientSecret, { log2N: 10 }),
+      );
       const token = await h.identity.inject({
         method: 'POST',
         url: '/v1/oauth/token',
