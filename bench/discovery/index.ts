@@ -2,7 +2,8 @@
 // consumed by two discovery replicas (two processes running services/discovery/src/main.ts, one
 // consumer group) against a real identity for the roster. Measures alerts/s over the drain, then
 // signal → alert latency at a steady rate, and checks that no household got a twin alert.
-// BENCH_SIGNALS / BENCH_RATE / BENCH_LATENCY_SIGNALS override the sizes.
+// BENCH_SIGNALS / BENCH_RATE / BENCH_LATENCY_SIGNALS override the sizes; BENCH_CPU_PROFILE=<dir>
+// writes V8 CPU profiles of the replicas there.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -114,7 +115,13 @@ const drainProbe = await startCostProbe({ databaseUrl, schemas: [schema], proces
 function replica(n: number): ChildProcess {
   const child = spawn(
     process.execPath,
-    [fileURLToPath(new URL('../../services/discovery/src/main.ts', import.meta.url))],
+    [
+      // BENCH_CPU_PROFILE=<dir>: V8 CPU profiles of the replicas (written when they stop).
+      ...(process.env.BENCH_CPU_PROFILE
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE]
+        : []),
+      fileURLToPath(new URL('../../services/discovery/src/main.ts', import.meta.url)),
+    ],
     {
       env: {
         ...process.env,

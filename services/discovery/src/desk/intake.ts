@@ -11,17 +11,12 @@ import type { RosterSource } from '../roster.ts';
 import type { AlertRow, StoredReason } from '../store/alert-store.ts';
 import {
   alertNumber,
-  appendRecords,
   type HistoryEntry,
-  insertAlerts,
-  insertHistory,
   lockSubjects,
-  logSignals,
   reserveNumbers,
   type SignalLogEntry,
-  scheduleMany,
   subjectStates,
-  updateMerged,
+  writeBatch,
 } from '../store/intake-store.ts';
 import {
   JOB_ROUTE,
@@ -33,7 +28,7 @@ import {
   SYSTEM,
   timersOf,
 } from './common.ts';
-import { resolveRosters, routeMany } from './routing.ts';
+import { planRoutes, resolveRosters } from './routing.ts';
 
 /** One thing to open an alert for, or to merge into the subject's live alert of its type. */
 export interface IntakeItem {
@@ -59,7 +54,15 @@ export interface IntakeResult {
   alert?: AlertRow;
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
+const noWrites = {
+  opened: [],
+  merged: [],
+  history: [],
+  jobs: [],
+  records: [],
+  cursors: new Map<string, string>(),
+  loadDeltas: new Map<string, number>(),
+};
 
 /**
  * Alert intake a batch at a time, in the caller's transaction: the rosters asked first (cached),
@@ -81,7 +84,11 @@ export function createIntake(options: {
   async function intake(
     client: pg.ClientBase,
     items: readonly IntakeItem[],
-    opts: { suppress: boolean },
+    opts: {
+      suppress: boolean;
+      /** The signal-log rows for these results, written with the batch. */
+      log?: (results: IntakeResult[]) => SignalLogEntry[];
+    },
   ): Promise<IntakeResult[]> {
     if (items.length === 0) return [];
     const { rules: r, sla: s } = await policies(client);
@@ -253,11 +260,17 @@ export function createIntake(options: {
     // Routing in the batch's order, then the numbers: the year's counter row is the last lock taken.
     const routedBy = new Map<AlertRow, 'routed' | 'no-roster'>();
     const jobs: { kind: string; key: string; dueAt: Date }[] = [];
+    let routes: { cursors: Map<string, string>; loadDeltas: Map<string, number> } = {
+      cursors: new Map(),
+      loadDeltas: new Map(),
+    };
     if (opened.length > 0) {
-      const picks = await routeMany(
+      const plan = await planRoutes(
         client,
         opened.map((a) => rosters.get(a.communityCode)),
       );
+      routes = plan;
+      const picks = plan.picks;
       const year = Number(at.toISOString().slice(0, 4));
       const first = await reserveNumbers(client, year, opened.length);
       for (const [i, a] of opened.entries()) {
@@ -277,18 +290,24 @@ export function createIntake(options: {
     for (const a of moved) jobs.push(...timersOf(a));
     for (const step of later) step();
 
-    await insertAlerts(client, opened);
-    await updateMerged(client, [...merged.values()]);
-    await insertHistory(client, history);
-    await scheduleMany(client, jobs);
-    await appendRecords(client, records);
-    return results.map((x) =>
+    const done = results.map((x) =>
       'pending' in x ? { outcome: x.outcome, alertId: x.pending.id, alert: x.pending } : x,
     );
+    await writeBatch(client, {
+      opened,
+      merged: [...merged.values()],
+      history,
+      jobs,
+      records,
+      signals: opts.log?.(done) ?? [],
+      ...routes,
+    });
+    return done;
   }
 
   /** Signals to alerts, in order, with their signal-log rows. */
   async function take(client: pg.ClientBase, signals: readonly Signal[]): Promise<SignalOutcome[]> {
+    if (signals.length === 0) return [];
     const { rules: r } = await policies(client);
     const at = now();
     const items: IntakeItem[] = [];
@@ -312,19 +331,23 @@ export function createIntake(options: {
       });
       return { signal, subjectKey, index: items.length - 1 };
     });
-    const results = await intake(client, items, { suppress: true });
-    const log: SignalLogEntry[] = plan.map(({ signal, subjectKey, index }) => {
-      const result = results[index];
-      return {
-        eventId: signal.eventId,
-        eventType: signal.eventType,
-        subjectKey,
-        alertId: result?.alertId ?? null,
-        outcome: result?.outcome ?? 'ignored',
-        at,
-      };
-    });
-    await logSignals(client, log);
+    let log: SignalLogEntry[] = [];
+    const entries = (results: IntakeResult[]) => {
+      log = plan.map(({ signal, subjectKey, index }) => {
+        const result = results[index];
+        return {
+          eventId: signal.eventId,
+          eventType: signal.eventType,
+          subjectKey,
+          alertId: result?.alertId ?? null,
+          outcome: result?.outcome ?? 'ignored',
+          at,
+        };
+      });
+      return log;
+    };
+    if (items.length > 0) await intake(client, items, { suppress: true, log: entries });
+    else await writeBatch(client, { ...noWrites, signals: entries([]) });
     for (const [i, entry] of log.entries()) {
       const outcome = entry.outcome as SignalOutcome;
       options.signalsTotal.inc({ outcome });
@@ -338,25 +361,11 @@ export function createIntake(options: {
   /**
    * Turns signals into alerts, in the caller's transaction (the consumer's, with the inbox rows):
    * opens, merges the evidence into the live alert of that type, or records why not. The partial
-   * unique index on live alerts is the last guard against twins: if it refuses a batch, the batch
-   * is undone and its signals are taken one at a time.
+   * unique index on live alerts is the last guard against twins: if it refuses a batch's alert,
+   * the statement fails, the consumer's transaction rolls back (the reserved numbers with it) and
+   * the runner takes the batch's signals one at a time.
    */
-  async function handleSignals(client: pg.ClientBase, signals: readonly Signal[]): Promise<SignalOutcome[]> {
-    if (signals.length <= 1) return take(client, signals);
-    await client.query('savepoint intake_batch');
-    try {
-      const outcomes = await take(client, signals);
-      await client.query('release savepoint intake_batch');
-      return outcomes;
-    } catch (err: unknown) {
-      if (!isUniqueViolation(err)) throw err;
-      await client.query('rollback to savepoint intake_batch');
-      logger.warn({ err, signals: signals.length }, 'a batch met a live alert it did not see; one at a time');
-      const outcomes: SignalOutcome[] = [];
-      for (const signal of signals) outcomes.push(...(await take(client, [signal])));
-      return outcomes;
-    }
-  }
+  const handleSignals = (client: pg.ClientBase, signals: readonly Signal[]) => take(client, signals);
 
   return { intake, handleSignals };
 }

@@ -44,18 +44,26 @@ export async function resolveRosters(
 const candidatesOf = (r: Roster): { userId: string; onBehalfOf?: string | undefined }[] =>
   r.handlers.length > 0 ? r.handlers : r.supervisors.map((userId) => ({ userId }));
 
+export interface RoutePlan {
+  picks: (Pick | undefined)[];
+  /** The cursors moved and the loads changed, for the caller to write. */
+  cursors: Map<string, string>;
+  loadDeltas: Map<string, number>;
+}
+
 /**
  * Routes a run of alerts, in order, with one read of the communities' cursors (locked) and the
  * candidates' load: the community's handlers on duty (delegates stand in during leave) with the
  * fewest live alerts, round robin among equals; the town's supervisors when nobody is on duty.
- * Each pick counts towards the next one's load. Writes the cursors and the loads back at once.
+ * Each pick counts towards the next one's load.
  */
-export async function routeMany(
+export async function planRoutes(
   client: pg.ClientBase,
   rosters: readonly (Roster | undefined)[],
-): Promise<(Pick | undefined)[]> {
+): Promise<RoutePlan> {
   const routable = rosters.filter((r): r is Roster => r !== undefined && candidatesOf(r).length > 0);
-  if (routable.length === 0) return rosters.map(() => undefined);
+  if (routable.length === 0)
+    return { picks: rosters.map(() => undefined), cursors: new Map(), loadDeltas: new Map() };
   const { cursors, load } = await routingState(
     client,
     routable.map((r) => r.communityCode),
@@ -84,9 +92,18 @@ export async function routeMany(
       reason: r.handlers.length > 0 ? 'routed' : 'no-roster',
     };
   });
-  await saveCursors(client, moved);
-  await adjustLoads(client, deltas);
-  return picks;
+  return { picks, cursors: moved, loadDeltas: deltas };
+}
+
+/** Routes and writes the cursors and loads back (for a single alert outside intake). */
+export async function routeMany(
+  client: pg.ClientBase,
+  rosters: readonly (Roster | undefined)[],
+): Promise<(Pick | undefined)[]> {
+  const plan = await planRoutes(client, rosters);
+  await saveCursors(client, plan.cursors);
+  await adjustLoads(client, plan.loadDeltas);
+  return plan.picks;
 }
 
 /**

@@ -75,28 +75,30 @@ export async function routingState(
   communities: readonly string[],
   userIds: readonly string[],
 ): Promise<{ cursors: Map<string, string>; load: Map<string, number> }> {
-  const lockCursors = () =>
-    db.query<{ community_code: string; last_user_id: string }>(
-      `select community_code, last_user_id from routing_cursor
-        where community_code = any($1) order by community_code for update`,
-      [communities],
+  const read = () =>
+    db.query<{ kind: 'cursor' | 'load'; k: string; v: string | null; n: number | null }>(
+      `with locked as materialized (
+         select community_code, last_user_id from routing_cursor
+          where community_code = any($1) order by community_code for update
+       )
+       select 'cursor' as kind, community_code as k, last_user_id as v, null::int as n from locked
+       union all
+       select 'load', user_id, null, live_alerts from handler_load where user_id = any($2)`,
+      [communities, userIds],
     );
-  let { rows } = await lockCursors();
-  if (rows.length < new Set(communities).size) {
+  let { rows } = await read();
+  const wanted = new Set(communities);
+  if (rows.filter((r) => r.kind === 'cursor').length < wanted.size) {
     await db.query(
       `insert into routing_cursor (community_code, last_user_id)
        select c, '' from unnest($1::text[]) as c order by c on conflict do nothing`,
-      [[...new Set(communities)]],
+      [[...wanted]],
     );
-    ({ rows } = await lockCursors());
+    ({ rows } = await read());
   }
-  const { rows: load } = await db.query<{ user_id: string; live_alerts: number }>(
-    'select user_id, live_alerts from handler_load where user_id = any($1)',
-    [userIds],
-  );
   return {
-    cursors: new Map(rows.map((r) => [r.community_code, r.last_user_id])),
-    load: new Map(load.map((r) => [r.user_id, r.live_alerts])),
+    cursors: new Map(rows.filter((r) => r.kind === 'cursor').map((r) => [r.k, r.v ?? ''])),
+    load: new Map(rows.filter((r) => r.kind === 'load').map((r) => [r.k, r.n ?? 0])),
   };
 }
 
@@ -178,27 +180,22 @@ const alertJson = (a: AlertRow) => ({
 
 const ALERT_FIELDS = ALERT_RECORD.split(',').map((c) => c.trim().split(' ')[0] as string);
 
-/** New alerts, one statement. The partial unique index on live alerts refuses a twin (23505). */
-export async function insertAlerts(db: Queryable, alerts: readonly AlertRow[]): Promise<void> {
-  if (alerts.length === 0) return;
-  await db.query(
-    `insert into alerts (${ALERT_FIELDS.join(', ')})
-     select ${ALERT_FIELDS.join(', ')} from jsonb_to_recordset($1::jsonb) as x(${ALERT_RECORD})`,
-    [JSON.stringify(alerts.map(alertJson))],
-  );
-}
-
-/** Live alerts that took in evidence: priority, reasons, sources and clocks written back at once. */
-export async function updateMerged(db: Queryable, alerts: readonly AlertRow[]): Promise<void> {
-  if (alerts.length === 0) return;
-  await db.query(
-    `update alerts a
-        set priority = x.priority, reasons = x.reasons, source_event_ids = x.source_event_ids,
-            acknowledge_due_at = x.acknowledge_due_at, visit_due_at = x.visit_due_at, updated_at = x.updated_at
-       from jsonb_to_recordset($1::jsonb) as x(${ALERT_RECORD})
-      where a.id = x.id`,
-    [JSON.stringify(alerts.map(alertJson))],
-  );
+/** Everything a batch writes once its alerts have numbers. */
+export interface BatchWrites {
+  /** New alerts. The partial unique index on live alerts refuses a twin (23505). */
+  opened: readonly AlertRow[];
+  /** Live alerts that took in evidence: priority, reasons, sources and clocks written back. */
+  merged: readonly AlertRow[];
+  /** History rows, in order (their ids keep it). */
+  history: readonly HistoryEntry[];
+  /** Scheduled firings, as `schedule` from @huimin/pg writes them (last one per key wins). */
+  jobs: readonly { kind: string; key: string; dueAt: Date }[];
+  /** The batch's events, in order, for the outbox (the relay is woken once). */
+  records: readonly EventRecord[];
+  signals: readonly SignalLogEntry[];
+  /** Routing cursors moved and live-alert loads changed by the batch's routing. */
+  cursors: Map<string, string>;
+  loadDeltas: Map<string, number>;
 }
 
 export interface HistoryEntry {
@@ -207,82 +204,6 @@ export interface HistoryEntry {
   actor: string;
   action: string;
   detail: Record<string, unknown>;
-}
-
-/** History rows in the order given (their ids keep it). */
-export async function insertHistory(db: Queryable, entries: readonly HistoryEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.query(
-    `insert into alert_history (alert_id, at, actor, action, detail)
-     select alert_id, at, actor, action, detail
-       from rows from (jsonb_to_recordset($1::jsonb)
-              as (alert_id text, at timestamptz, actor text, action text, detail jsonb)) with ordinality
-            as x(alert_id, at, actor, action, detail, n)
-      order by n`,
-    [
-      JSON.stringify(
-        entries.map((e) => ({
-          alert_id: e.alertId,
-          at: e.at,
-          actor: e.actor,
-          action: e.action,
-          detail: e.detail,
-        })),
-      ),
-    ],
-  );
-}
-
-/** Scheduled firings, as `schedule` from @huimin/pg writes them, many at once (last one per key wins). */
-export async function scheduleMany(
-  db: Queryable,
-  jobs: readonly { kind: string; key: string; dueAt: Date }[],
-): Promise<void> {
-  const unique = new Map(jobs.map((j) => [`${j.kind}|${j.key}`, j]));
-  if (unique.size === 0) return;
-  const list = [...unique.values()].sort((a, b) =>
-    a.kind === b.kind ? (a.key < b.key ? -1 : 1) : a.kind < b.kind ? -1 : 1,
-  );
-  await db.query(
-    `insert into scheduled_jobs (kind, key, due_at, run_after, payload)
-     select kind, key, due_at, due_at, '{}'::jsonb from unnest($1::text[], $2::text[], $3::timestamptz[])
-            as v(kind, key, due_at)
-     on conflict (kind, key) do update
-        set due_at = excluded.due_at, run_after = excluded.run_after, payload = excluded.payload,
-            attempts = 0, last_error = null, lease_until = null, lease_token = null
-      where scheduled_jobs.done_at is null
-        and (scheduled_jobs.due_at, scheduled_jobs.payload) is distinct from (excluded.due_at, excluded.payload)`,
-    [list.map((j) => j.kind), list.map((j) => j.key), list.map((j) => j.dueAt)],
-  );
-}
-
-/** Outbox rows for a batch's events, in order, and one wake-up for the relay. */
-export async function appendRecords(client: pg.ClientBase, records: readonly EventRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await client.query(
-    `with appended as (
-       insert into outbox (id, topic, key, type, headers, payload)
-       select id, topic, key, type, headers, payload
-         from rows from (jsonb_to_recordset($1::jsonb)
-                as (id uuid, topic text, key text, type text, headers jsonb, payload jsonb)) with ordinality
-              as x(id, topic, key, type, headers, payload, n)
-        order by n
-       returning seq
-     )
-     select count(*), pg_notify(current_schema() || '_outbox', '') from appended`,
-    [
-      JSON.stringify(
-        records.map((r) => ({
-          id: r.envelope.id,
-          topic: r.topic,
-          key: r.key,
-          type: r.envelope.type,
-          headers: r.headers,
-          payload: r.payload,
-        })),
-      ),
-    ],
-  );
 }
 
 export interface SignalLogEntry {
@@ -294,17 +215,103 @@ export interface SignalLogEntry {
   at: Date;
 }
 
-export async function logSignals(db: Queryable, entries: readonly SignalLogEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.query(
-    `insert into signal_log (event_id, event_type, subject_key, alert_id, outcome, received_at)
-     select event_id, event_type, subject_key, alert_id, outcome, at
-       from jsonb_to_recordset($1::jsonb)
-            as x(event_id text, event_type text, subject_key text, alert_id text, outcome text, at timestamptz)
-     on conflict (event_id) do nothing`,
+/**
+ * A batch's writes as ONE statement: one insert (or update) per table in data-modifying CTEs, each
+ * table's rows as one JSON or array parameter. The rows of one table never touch the same row
+ * twice (new and merged alerts are different rows; firings are deduplicated by key), and the
+ * history's foreign key is checked at the end of the statement, after the alerts are in.
+ */
+export async function writeBatch(client: pg.ClientBase, w: BatchWrites): Promise<void> {
+  const jobs = [...new Map(w.jobs.map((j) => [`${j.kind}|${j.key}`, j])).values()].sort((a, b) =>
+    a.kind === b.kind ? (a.key < b.key ? -1 : 1) : a.kind < b.kind ? -1 : 1,
+  );
+  const loads = [...w.loadDeltas.entries()].filter(([, d]) => d !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  await client.query(
+    `with
+     new_alerts as (
+       insert into alerts (${ALERT_FIELDS.join(', ')})
+       select ${ALERT_FIELDS.join(', ')} from jsonb_to_recordset($1::jsonb) as x(${ALERT_RECORD})
+     ),
+     merged as (
+       update alerts a
+          set priority = x.priority, reasons = x.reasons, source_event_ids = x.source_event_ids,
+              acknowledge_due_at = x.acknowledge_due_at, visit_due_at = x.visit_due_at, updated_at = x.updated_at
+         from jsonb_to_recordset($2::jsonb) as x(${ALERT_RECORD})
+        where a.id = x.id
+     ),
+     history as (
+       insert into alert_history (alert_id, at, actor, action, detail)
+       select alert_id, at, actor, action, detail
+         from rows from (jsonb_to_recordset($3::jsonb)
+                as (alert_id text, at timestamptz, actor text, action text, detail jsonb)) with ordinality
+              as x(alert_id, at, actor, action, detail, n)
+        order by n
+     ),
+     jobs as (
+       insert into scheduled_jobs (kind, key, due_at, run_after, payload)
+       select kind, key, due_at, due_at, '{}'::jsonb
+         from unnest($4::text[], $5::text[], $6::timestamptz[]) as v(kind, key, due_at)
+       on conflict (kind, key) do update
+          set due_at = excluded.due_at, run_after = excluded.run_after, payload = excluded.payload,
+              attempts = 0, last_error = null, lease_until = null, lease_token = null
+        where scheduled_jobs.done_at is null
+          and (scheduled_jobs.due_at, scheduled_jobs.payload) is distinct from (excluded.due_at, excluded.payload)
+     ),
+     appended as (
+       insert into outbox (id, topic, key, type, headers, payload)
+       select id, topic, key, type, headers, payload
+         from rows from (jsonb_to_recordset($7::jsonb)
+                as (id uuid, topic text, key text, type text, headers jsonb, payload jsonb)) with ordinality
+              as x(id, topic, key, type, headers, payload, n)
+        order by n
+       returning seq
+     ),
+     signals as (
+       insert into signal_log (event_id, event_type, subject_key, alert_id, outcome, received_at)
+       select event_id, event_type, subject_key, alert_id, outcome, at
+         from jsonb_to_recordset($8::jsonb)
+              as x(event_id text, event_type text, subject_key text, alert_id text, outcome text, at timestamptz)
+       on conflict (event_id) do nothing
+     ),
+     cursors as (
+       update routing_cursor c set last_user_id = v.last_user_id
+         from unnest($9::text[], $10::text[]) as v(community_code, last_user_id)
+        where c.community_code = v.community_code
+     ),
+     loads as (
+       insert into handler_load (user_id, live_alerts)
+       select u, greatest(d, 0) from unnest($11::text[], $12::int[]) as v(u, d)
+       on conflict (user_id) do update
+          set live_alerts = greatest(handler_load.live_alerts + excluded.live_alerts, 0)
+     )
+     select pg_notify(current_schema() || '_outbox', '') from (select 1 from appended limit 1) woken`,
     [
+      JSON.stringify(w.opened.map(alertJson)),
+      JSON.stringify(w.merged.map(alertJson)),
       JSON.stringify(
-        entries.map((e) => ({
+        w.history.map((e) => ({
+          alert_id: e.alertId,
+          at: e.at,
+          actor: e.actor,
+          action: e.action,
+          detail: e.detail,
+        })),
+      ),
+      jobs.map((j) => j.kind),
+      jobs.map((j) => j.key),
+      jobs.map((j) => j.dueAt),
+      JSON.stringify(
+        w.records.map((r) => ({
+          id: r.envelope.id,
+          topic: r.topic,
+          key: r.key,
+          type: r.envelope.type,
+          headers: r.headers,
+          payload: r.payload,
+        })),
+      ),
+      JSON.stringify(
+        w.signals.map((e) => ({
           event_id: e.eventId,
           event_type: e.eventType,
           subject_key: e.subjectKey,
@@ -313,6 +320,10 @@ export async function logSignals(db: Queryable, entries: readonly SignalLogEntry
           at: e.at,
         })),
       ),
+      [...w.cursors.keys()],
+      [...w.cursors.values()],
+      loads.map(([u]) => u),
+      loads.map(([, d]) => d),
     ],
   );
 }
