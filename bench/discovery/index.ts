@@ -175,6 +175,10 @@ const { rows: span } = await pool.query<{ first: Date; last: Date }>(
 );
 const drainSeconds = ((span[0]?.last.getTime() ?? 0) - (span[0]?.first.getTime() ?? 0)) / 1000;
 progress(`drained ${SIGNALS} signals in ${drainSeconds.toFixed(1)} s`);
+// Alerts opened by the drain itself (the latency phase opens more later).
+const { rows: drainOpened } = await pool.query<{ n: string }>(
+  `select count(*) as n from signal_log where outcome = 'opened'`,
+);
 const drainCost = await drainProbe.stop(SIGNALS);
 process.stdout.write(describeCost('per signal', drainCost));
 
@@ -240,7 +244,8 @@ const result = {
   drain: {
     seconds: Math.round(drainSeconds * 10) / 10,
     signalsPerSec: Math.round(SIGNALS / drainSeconds),
-    alertsOpenedPerSec: Math.round((outcome.opened ?? 0) / drainSeconds),
+    alertsOpened: Number(drainOpened[0]?.n ?? 0),
+    alertsOpenedPerSec: Math.round(Number(drainOpened[0]?.n ?? 0) / drainSeconds),
     costPerSignal: drainCost,
     samples,
   },

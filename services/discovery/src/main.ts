@@ -92,7 +92,8 @@ await runService(async () => {
     handlers: app.handlers,
     logger,
     registry,
-    batchSize: 50,
+    batchSize: config.DISCOVERY_BATCH_SIZE,
+    partitionsConsumedConcurrently: config.DISCOVERY_CONCURRENT_PARTITIONS,
   });
   await runner.start();
   lifecycle.onShutdown('consumer', () => runner.stop());
