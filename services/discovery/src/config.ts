@@ -47,6 +47,20 @@ export const DiscoveryConfig = Type.Object({
   ELDERCARE_URL: url('eldercare’s HTTP API, for the household view', 'http://127.0.0.1:8085'),
   CHARITY_URL: url('charity’s HTTP API, for the household view', 'http://127.0.0.1:8086'),
   ASSISTANCE_URL: url('the assistance service’s HTTP API, for the household view', 'http://127.0.0.1:8089'),
+  DISCOVERY_BATCH_SIZE: Type.Integer({
+    minimum: 1,
+    maximum: 2000,
+    default: 200,
+    description:
+      'signals of a partition taken in one transaction (one intake: one lock statement, one read, one write)',
+  }),
+  DISCOVERY_CONCURRENT_PARTITIONS: Type.Integer({
+    minimum: 1,
+    maximum: 8,
+    default: 4,
+    description:
+      "partitions whose batches are taken at once (each in its own transaction; they meet only at the year's counter row, at the end)",
+  }),
   SLA_SCHEDULER: Type.Boolean({ default: true, description: 'run the SLA timers and routing retries' }),
 });
 

@@ -50,6 +50,8 @@ await runService(async () => {
     logger,
     connectionString: config.DATABASE_URL,
     registry,
+    // A hot outbox: published rows are deleted as they are settled.
+    retainSentMs: 0,
   });
   await relay.start();
   lifecycle.onShutdown('outbox relay', () => relay.stop());
@@ -91,7 +93,8 @@ await runService(async () => {
     handlers: app.handlers,
     logger,
     registry,
-    batchSize: 50,
+    batchSize: config.DISCOVERY_BATCH_SIZE,
+    partitionsConsumedConcurrently: config.DISCOVERY_CONCURRENT_PARTITIONS,
   });
   await runner.start();
   lifecycle.onShutdown('consumer', () => runner.stop());

@@ -251,7 +251,7 @@ describe('a household the registry learns of after another town’s handler type
       grpc.credentials.createInsecure(),
     );
     try {
-      // Charity asks for a household's alerts when it links help to them (proto callers.json).
+      // Charity asks for a household's open alerts (callers.json lets charity and eldercare).
       const { clientId, clientSecret } = devServiceCredentials('charity');
       await h.identity.app.users.upsertServiceClient(
         clientId,

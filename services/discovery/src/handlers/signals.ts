@@ -10,7 +10,7 @@ import {
   RiskCleared,
   RiskFlagged,
 } from '@huimin/contracts';
-import { type EventHandler, type HandlerContext, on } from '@huimin/kafka';
+import { type BatchContext, type EventHandler, type HandlerContext, on, onBatch } from '@huimin/kafka';
 import { schedule } from '@huimin/pg';
 import type { AlertDesk, Signal } from '../alert-desk.ts';
 import { JOB_DATA_MISSING } from '../data-missing.ts';
@@ -77,22 +77,41 @@ const base = (ctx: HandlerContext) => ({
 export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHandler[] {
   const { withdraw } = options;
   return [
-    on(RiskFlagged, async (p, ctx) => {
-      let code = riskCode[p.level];
-      let assisted: boolean | undefined;
-      // Already below the line before any care: cross-checked with what eligibility says the
-      // household receives (dibao or tekun: medical-assistance follow-up; neither: the gap).
-      if (severeCauseOf(p) === 'already-below') {
-        assisted = await receivesAny(ctx.client, p.householdId, BELOW_LINE_ASSISTANCE);
-        code = assisted ? 'risk.severe-already-below-assisted' : 'risk.severe-already-below-unassisted';
+    // The signals that come in volume, a run at a time: one intake for the run.
+    ...onBatch([RiskFlagged, DepartmentSignalReported, CheckOnMissed], async (items, { client }) => {
+      const signals: Signal[] = [];
+      for (const item of items) {
+        const head = {
+          eventId: item.envelope.id,
+          eventType: item.envelope.type,
+          raisedAt: new Date(item.envelope.time),
+        };
+        if (item.type === RiskFlagged.type)
+          signals.push(await riskSignal(client, head, item.payload as RiskFlagged));
+        else if (item.type === DepartmentSignalReported.type) {
+          const p = item.payload as DepartmentSignalReported;
+          signals.push({
+            ...head,
+            code: `department.${p.kind}`,
+            householdId: p.householdId,
+            residentId: p.householdId ? undefined : p.residentId,
+            communityCode: p.communityCode,
+            reasons: [departmentReason(p)],
+          });
+        } else {
+          const p = item.payload as CheckOnMissed;
+          signals.push({
+            ...head,
+            code:
+              p.consecutiveMisses >= 2 ? 'eldercare.check-on-missed-repeated' : 'eldercare.check-on-missed',
+            householdId: p.householdId,
+            residentId: p.householdId ? undefined : p.elderResidentId,
+            communityCode: p.communityCode,
+            reasons: [checkOnReason(p)],
+          });
+        }
       }
-      await desk.handleSignal(ctx.client, {
-        ...base(ctx),
-        code,
-        householdId: p.householdId,
-        communityCode: p.communityCode,
-        reasons: riskReasons(p, assisted),
-      });
+      await desk.handleSignals(client, signals);
     }),
     // The household is no longer at medical risk: the alerts it raised lose their cause.
     on(RiskCleared, async (p, ctx) => {
@@ -178,26 +197,6 @@ export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHa
         });
       }
     }),
-    on(DepartmentSignalReported, async (p, ctx) => {
-      await desk.handleSignal(ctx.client, {
-        ...base(ctx),
-        code: `department.${p.kind}`,
-        householdId: p.householdId,
-        residentId: p.householdId ? undefined : p.residentId,
-        communityCode: p.communityCode,
-        reasons: [departmentReason(p)],
-      });
-    }),
-    on(CheckOnMissed, async (p, ctx) => {
-      await desk.handleSignal(ctx.client, {
-        ...base(ctx),
-        code: p.consecutiveMisses >= 2 ? 'eldercare.check-on-missed-repeated' : 'eldercare.check-on-missed',
-        householdId: p.householdId,
-        residentId: p.householdId ? undefined : p.elderResidentId,
-        communityCode: p.communityCode,
-        reasons: [checkOnReason(p)],
-      });
-    }),
     on(DisabilityCertified, async (p, ctx) => {
       const { rows } = await ctx.client.query<{ household_id: string; community_code: string }>(
         'select household_id, community_code from people where resident_id = $1',
@@ -236,6 +235,31 @@ export function signalHandlers(desk: AlertDesk, options: SignalOptions): EventHa
     on(HouseholdRegistered, (p, ctx) => placeHousehold(desk, p, ctx)),
     on(HouseholdUpdated, (p, ctx) => placeHousehold(desk, p, ctx)),
   ];
+}
+
+/**
+ * A risk flag as a signal. Already below the line before any care: cross-checked with what
+ * eligibility says the household receives (dibao or tekun: medical-assistance follow-up; neither:
+ * the gap).
+ */
+async function riskSignal(
+  client: BatchContext['client'],
+  head: { eventId: string; eventType: string; raisedAt: Date },
+  p: RiskFlagged,
+): Promise<Signal> {
+  let code = riskCode[p.level];
+  let assisted: boolean | undefined;
+  if (severeCauseOf(p) === 'already-below') {
+    assisted = await receivesAny(client, p.householdId, BELOW_LINE_ASSISTANCE);
+    code = assisted ? 'risk.severe-already-below-assisted' : 'risk.severe-already-below-unassisted';
+  }
+  return {
+    ...head,
+    code,
+    householdId: p.householdId,
+    communityCode: p.communityCode,
+    reasons: riskReasons(p, assisted),
+  };
 }
 
 /**

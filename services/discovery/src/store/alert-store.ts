@@ -100,7 +100,6 @@ export async function findLiveAlert(db: Queryable, subjectKey: string, type: str
   return rows[0] ? toAlert(rows[0]) : undefined;
 }
 
-/** The next number of the year: the counter row is locked until the transaction ends (gapless). */
 /** Every live alert of a subject, locked, oldest first. */
 export async function findLiveAlertsOf(db: Queryable, subjectKey: string): Promise<AlertRow[]> {
   const { rows } = await db.query(
@@ -109,53 +108,6 @@ export async function findLiveAlertsOf(db: Queryable, subjectKey: string): Promi
     [subjectKey],
   );
   return rows.map(toAlert);
-}
-
-export async function nextAlertId(db: Queryable, year: number): Promise<string> {
-  const { rows } = await db.query<{ last_number: string }>(
-    `insert into alert_counters (year, last_number) values ($1, 1)
-     on conflict (year) do update set last_number = alert_counters.last_number + 1
-     returning last_number`,
-    [year],
-  );
-  return `ALR-${year}-${String(rows[0]?.last_number).padStart(6, '0')}`;
-}
-
-export async function insertAlert(db: Queryable, a: AlertRow): Promise<void> {
-  await db.query(
-    `insert into alerts (${COLUMNS})
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16::jsonb,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)`,
-    [
-      a.id,
-      a.subjectKey,
-      a.householdId,
-      a.residentId,
-      a.type,
-      a.title,
-      a.priority,
-      a.origin,
-      a.communityCode,
-      a.townCode,
-      a.assigneeUserId,
-      a.onBehalfOf,
-      a.status,
-      a.outcome,
-      a.dismissReason,
-      JSON.stringify(a.reasons),
-      a.sourceEventIds,
-      a.rulesVersion,
-      a.slaVersion,
-      a.raisedAt,
-      a.acknowledgeDueAt,
-      a.visitDueAt,
-      a.acknowledgedAt,
-      a.visitStartedAt,
-      a.closedAt,
-      a.acknowledgeBreachedAt,
-      a.visitBreachedAt,
-      a.updatedAt,
-    ],
-  );
 }
 
 /** Writes the mutable fields of an alert back. */
@@ -231,26 +183,6 @@ export async function notesOf(db: Queryable, alertId: string) {
     createdAt: r.created_at.toISOString(),
     attachments: r.attachments ?? [],
   }));
-}
-
-export async function recordSignal(
-  db: Queryable,
-  s: { eventId: string; eventType: string; subjectKey?: string; alertId?: string; outcome: string; at: Date },
-): Promise<void> {
-  await db.query(
-    `insert into signal_log (event_id, event_type, subject_key, alert_id, outcome, received_at)
-     values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing`,
-    [s.eventId, s.eventType, s.subjectKey ?? null, s.alertId ?? null, s.outcome, s.at],
-  );
-}
-
-/** Live alerts per user among `userIds` (the load routing balances). */
-export async function openLoad(db: Queryable, userIds: readonly string[]): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ user_id: string; live_alerts: number }>(
-    'select user_id, live_alerts from handler_load where user_id = any($1)',
-    [userIds],
-  );
-  return new Map(rows.map((r) => [r.user_id, r.live_alerts]));
 }
 
 /** Moves a user's live-alert count by `delta` (+1 when an alert becomes theirs, −1 when it leaves). */
