@@ -80,9 +80,12 @@ function residentIdsIn(text: string): string[] {
   });
 }
 
-/** A mainland mobile number (11 digits from 13x to 19x), alone or after +86. */
+/**
+ * A mainland mobile number (11 digits from 13x to 19x), alone or after +86 — not the fraction of a
+ * decimal number (a request's `responseTime` of 4.13912345678 ms is no phone number).
+ */
 function phoneNumbersIn(text: string): string[] {
-  return text.match(/(?<![0-9])(?:\+?86)?1[3-9]\d{9}(?![0-9])/g) ?? [];
+  return text.match(/(?<![0-9])(?<![0-9]\.)(?:\+?86)?1[3-9]\d{9}(?![0-9])/g) ?? [];
 }
 
 interface Route {
@@ -478,7 +481,12 @@ describe('personal data in logs', () => {
         // A finding names the kind and the place, never the value.
         const where = `${process}: ${line.slice(0, 80).replace(/\d{11,}/g, '#')}`;
         if (residentIdsIn(line).length > 0) found.push(`resident ID in ${where}`);
-        if (phoneNumbersIn(line).length > 0) found.push(`phone number in ${where}`);
+        for (const phone of phoneNumbersIn(line)) {
+          // Where in the line, around the number, with every long digit run hidden.
+          const at = line.indexOf(phone);
+          const around = line.slice(Math.max(0, at - 60), at + phone.length + 20).replace(/\d{11,}/g, '#');
+          found.push(`phone number in ${process}: …${around}…`);
+        }
         for (const name of names)
           if (name.length >= 2 && line.includes(name)) found.push(`a name in ${where}`);
         for (const address of addresses) if (line.includes(address)) found.push(`an address in ${where}`);
@@ -492,5 +500,7 @@ describe('personal data in logs', () => {
     expect(residentIdsIn(probe)).toHaveLength(1);
     expect(phoneNumbersIn(probe)).toEqual(['13912345678']);
     expect(phoneNumbersIn('{"offset":"1795908012430","t":13912345678901}')).toEqual([]);
+    expect(phoneNumbersIn('{"responseTime":4.13912345678}')).toEqual([]);
+    expect(phoneNumbersIn('"called.13912345678"')).toEqual(['13912345678']);
   });
 });
