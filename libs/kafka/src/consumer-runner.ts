@@ -263,12 +263,13 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     const carrier = item.envelope.traceparent ? { traceparent: item.envelope.traceparent } : {};
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     const span = tracer.startSpan(
-      `${batch.topic} process`,
+      `process ${batch.topic}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
           'messaging.destination.name': batch.topic,
           'messaging.destination.partition.id': String(batch.partition),
           'messaging.kafka.offset': Number(message.offset),
@@ -393,12 +394,13 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     const carrier = first?.traceparent ? { traceparent: first.traceparent } : {};
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     const span = tracer.startSpan(
-      `${batch.topic} process`,
+      `process ${batch.topic}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
           'messaging.destination.name': batch.topic,
           'messaging.destination.partition.id': String(batch.partition),
           'messaging.consumer.group.name': groupId,

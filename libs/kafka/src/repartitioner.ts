@@ -1,7 +1,9 @@
 import type { Logger } from '@huimin/kit';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterRecord, headersAsStrings } from './dead-letter.ts';
 import { createProducer, createPublisher, type PublishableRecord } from './publisher.ts';
+import { contextFromTraceparent, MESSAGING_SYSTEM, messagingTracer, traceparentOf } from './tracing.ts';
 
 export interface RepartitionedRecord {
   key: string | null;
@@ -62,7 +64,38 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
         value: message.value,
         headers: headersAsStrings(message.headers),
       };
-      const key = await rekey(record);
+      // A `process <from>` span per record, in the record's trace: the re-keyed copy carries this
+      // span's context, so the join's `process` span follows the re-keying in the tree.
+      const parent = contextFromTraceparent(record.headers.traceparent) ?? context.active();
+      const span = messagingTracer().startSpan(
+        `process ${batch.topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': MESSAGING_SYSTEM,
+            'messaging.operation.type': 'process',
+            'messaging.operation.name': 'process',
+            'messaging.destination.name': batch.topic,
+            'messaging.destination.partition.id': String(batch.partition),
+            'messaging.kafka.offset': Number(message.offset),
+            'messaging.consumer.group.name': groupId,
+          },
+        },
+        parent,
+      );
+      const spanContext = trace.setSpan(parent, span);
+      let key: string | null;
+      try {
+        key = await context.with(spanContext, () => rekey(record));
+      } catch (err: unknown) {
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw err;
+      } finally {
+        span.end();
+      }
+      const traceparent = traceparentOf(spanContext);
+      if (traceparent) record.headers = { ...record.headers, traceparent };
       if (key === null) {
         out.push(
           deadLetterRecord(
