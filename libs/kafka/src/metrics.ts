@@ -27,7 +27,7 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
         registers: [registry],
       }),
       lag: new Gauge({
-        name: 'huimin_consumer_lag',
+        name: 'huimin_consumer_lag_messages',
         help: 'Records behind the partition end after the last batch',
         labelNames: ['group', 'topic', 'partition'],
         registers: [registry],

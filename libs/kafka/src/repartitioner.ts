@@ -3,7 +3,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterRecord, headersAsStrings } from './dead-letter.ts';
 import { createProducer, createPublisher, type PublishableRecord } from './publisher.ts';
-import { contextFromTraceparent, MESSAGING_SYSTEM, messagingTracer, traceparentOf } from './tracing.ts';
+import { contextFromTraceparent, MESSAGING_SYSTEM, messagingTracer } from './tracing.ts';
 
 export interface RepartitionedRecord {
   key: string | null;
@@ -64,8 +64,9 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
         value: message.value,
         headers: headersAsStrings(message.headers),
       };
-      // A `process <from>` span per record, in the record's trace: the re-keyed copy carries this
-      // span's context, so the join's `process` span follows the re-keying in the tree.
+      // A `process <from>` span per record, in the record's trace. The re-keyed copy is the same
+      // message and keeps its creation context (`traceparent` unchanged): its `send` and the next
+      // consumer's `process` hang off the `create` span, beside this one.
       const parent = contextFromTraceparent(record.headers.traceparent) ?? context.active();
       const span = messagingTracer().startSpan(
         `process ${batch.topic}`,
@@ -94,8 +95,6 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
       } finally {
         span.end();
       }
-      const traceparent = traceparentOf(spanContext);
-      if (traceparent) record.headers = { ...record.headers, traceparent };
       if (key === null) {
         out.push(
           deadLetterRecord(

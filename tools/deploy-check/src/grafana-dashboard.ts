@@ -21,28 +21,28 @@ export function serviceDashboard(service: DeployedService): Record<string, unkno
   const panels = [
     panel(
       'Requests per second by route',
-      `sum by (route) (rate(http_request_duration_seconds_count{${sel}}[5m]))`,
+      `sum by (route) (rate(huimin_http_request_duration_seconds_count{${sel}}[5m]))`,
       'reqps',
       0,
       0,
     ),
     panel(
       'Share of 5xx answers',
-      `sum (rate(http_request_duration_seconds_count{${sel},status_code=~"5.."}[5m])) / sum (rate(http_request_duration_seconds_count{${sel}}[5m]))`,
+      `sum (rate(huimin_http_request_duration_seconds_count{${sel},status_code=~"5.."}[5m])) / sum (rate(huimin_http_request_duration_seconds_count{${sel}}[5m]))`,
       'percentunit',
       12,
       0,
     ),
     panel(
       '99th percentile response time',
-      `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`,
+      `histogram_quantile(0.99, sum by (le) (rate(huimin_http_request_duration_seconds_bucket{${sel}}[5m])))`,
       's',
       0,
       8,
     ),
     panel(
       'Consumer lag by group and topic',
-      `sum by (group, topic) (huimin_consumer_lag{${sel}})`,
+      `sum by (group, topic) (huimin_consumer_lag_messages{${sel}})`,
       'short',
       12,
       8,
