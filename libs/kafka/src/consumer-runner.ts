@@ -11,6 +11,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import { watchLag } from './consumer-lag.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import { isInfrastructureError } from './infrastructure-error.ts';
 import { type ConsumerMetrics, consumerMetrics } from './metrics.ts';
@@ -142,6 +143,8 @@ export interface ConsumerRunnerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** How often lag is measured from the broker's end offsets, with a registry (default 15 s). */
+  lagIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -216,6 +219,16 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
     allowAutoTopicCreation: false,
   });
+  const lag = metrics
+    ? watchLag({
+        kafka,
+        consumer,
+        groupId,
+        gauge: metrics.lag,
+        intervalMs: options.lagIntervalMs ?? 15_000,
+        logger: log,
+      })
+    : undefined;
   const dlqProducer: Producer = createProducer(kafka);
   const dlq: Publisher = createPublisher({ producer: dlqProducer });
 
@@ -527,9 +540,11 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         eachBatch,
       });
+      await lag?.start();
       log.info({ topics }, 'consuming');
     },
     async stop() {
+      await lag?.stop();
       await consumer.disconnect();
       await dlqProducer.disconnect();
     },
