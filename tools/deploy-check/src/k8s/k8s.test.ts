@@ -48,6 +48,22 @@ describe('Kubernetes manifests', () => {
     expect(resources.flatMap((resource) => manifestProblems(resource))).toEqual([]);
   });
 
+  it.each(Object.entries(rendered))(
+    '%s: no Deployment sets replicas; its ScaledObject or HPA owns the count',
+    (_name, resources) => {
+      const deployments = ofKind(resources, 'Deployment') as Json[];
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const deployment of deployments) {
+        expect(deployment.spec.replicas, deployment.metadata.name).toBeUndefined();
+        const owners = [
+          ...ofKind(resources, 'ScaledObject'),
+          ...ofKind(resources, 'HorizontalPodAutoscaler'),
+        ].filter((scaler) => (scaler as Json).spec.scaleTargetRef.name === deployment.metadata.name);
+        expect(owners.length, deployment.metadata.name).toBe(1);
+      }
+    },
+  );
+
   it('the schema checks refuse broken manifests', () => {
     const deployment = structuredClone(named(rendered.base, 'Deployment', 'risk')) as Json;
     deployment.spec.replicas = 'two';
@@ -243,11 +259,11 @@ describe('Kubernetes manifests', () => {
         expect(trigger.authenticationRef, scaled.metadata.name).toEqual({ name: 'huimin-kafka' });
   });
 
-  it('dev: one replica each, autoscaling from one', () => {
-    for (const deployment of ofKind(rendered.dev, 'Deployment') as Json[])
-      expect(deployment.spec.replicas).toBe(1);
+  it('dev: autoscaling from one replica', () => {
     for (const scaled of ofKind(rendered.dev, 'ScaledObject') as Json[])
       expect(scaled.spec.minReplicaCount).toBe(1);
+    for (const hpa of ofKind(rendered.dev, 'HorizontalPodAutoscaler') as Json[])
+      expect(hpa.spec.minReplicas).toBe(1);
     expect((named(rendered.dev, 'Deployment', 'risk') as Json).spec.template.spec.containers[0].image).toBe(
       'huimin/risk:dev',
     );
