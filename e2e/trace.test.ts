@@ -8,6 +8,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createKafkaClient } from '@huimin/kafka';
+import { createLogger } from '@huimin/kit';
 import {
   createFeed,
   createHttpIngestClient,
@@ -15,7 +17,9 @@ import {
   type FeedEvent,
   postFeed,
 } from '@huimin/simulator';
+import { AssignerProtocol } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployedServices } from '../tools/deploy-check/src/k8s/deployment-table.ts';
 import { type Platform, startPlatform } from './platform.ts';
 import { settle } from './settle.ts';
 
@@ -366,5 +370,46 @@ describe('metric names', () => {
       'huimin_risk_lag: no unit (seconds, bytes, fen, messages, events, clients)',
       'huimin_risk_flags: a counter without _total',
     ]);
+  });
+});
+
+describe('KEDA triggers against the running consumer groups', () => {
+  it('every topic a lag-scaled service’s groups read has a trigger (tools/deploy-check’s table)', async () => {
+    const kafka = createKafkaClient({
+      brokers: platform.brokers,
+      clientId: 'e2e-groups',
+      logger: createLogger({ name: 'e2e', level: 'warn' }),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const missing: string[] = [];
+      const running = new Set(platform.services.keys());
+      for (const service of deployedServices.filter((s) => s.scaling === 'lag' && running.has(s.name))) {
+        const groups = [...new Set((service.lag ?? []).map((l) => l.group))];
+        // Each group of the service as the broker knows it: the topics its members subscribed to.
+        const { groups: described } = await admin.describeGroups(
+          (await admin.listGroups()).groups
+            .map((g) => g.groupId)
+            .filter((id) => id === service.name || id.startsWith(`${service.name}.`)),
+        );
+        for (const group of described) {
+          if (!groups.includes(group.groupId))
+            missing.push(`${service.name}: group ${group.groupId} has no trigger`);
+          const subscribed = new Set(
+            group.members.flatMap(
+              (m) => AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? [],
+            ),
+          );
+          expect(subscribed.size, group.groupId).toBeGreaterThan(0);
+          for (const topic of subscribed)
+            if (!service.lag?.some((l) => l.group === group.groupId && l.topic === topic))
+              missing.push(`${service.name}: ${group.groupId} reads ${topic}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

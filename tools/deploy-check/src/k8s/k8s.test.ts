@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { topics } from '@huimin/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { CLAIMS_BY_HOUSEHOLD } from '../../../../services/risk/src/handlers/topics.ts';
 import { configVariables, mustBeSetInContainer } from '../config-env.ts';
 import { renderedFiles } from '../rendered-files.ts';
 import { listServices, repoRoot } from '../repo.ts';
@@ -130,13 +131,18 @@ describe('Kubernetes manifests', () => {
   });
 
   it('consumers never scale past the partitions of the topics they scale on; risk reaches 12', () => {
-    const partitions = new Map(Object.values(topics).map((topic) => [topic.name, topic.partitions]));
+    const partitions = new Map(
+      [...Object.values(topics), CLAIMS_BY_HOUSEHOLD].map((topic) => [topic.name, topic.partitions]),
+    );
     for (const scaled of ofKind(rendered.prod, 'ScaledObject') as Json[]) {
-      for (const trigger of scaled.spec.triggers.filter((t: Json) => t.type === 'kafka')) {
-        const count = partitions.get(trigger.metadata.topic);
-        expect(count, `${trigger.metadata.topic} is not a declared topic`).toBeDefined();
-        expect(scaled.spec.maxReplicaCount).toBeLessThanOrEqual(count ?? 0);
-      }
+      const counts = scaled.spec.triggers
+        .filter((t: Json) => t.type === 'kafka')
+        .map((trigger: Json) => {
+          const count = partitions.get(trigger.metadata.topic);
+          expect(count, `${trigger.metadata.topic} is not a declared topic`).toBeDefined();
+          return count ?? 0;
+        });
+      expect(scaled.spec.maxReplicaCount, scaled.metadata.name).toBeLessThanOrEqual(Math.max(...counts));
     }
     expect((named(rendered.prod, 'ScaledObject', 'risk') as Json).spec.maxReplicaCount).toBe(12);
   });
@@ -258,6 +264,23 @@ describe('Kubernetes manifests', () => {
       for (const trigger of scaled.spec.triggers.filter((t: Json) => t.type === 'kafka'))
         expect(trigger.authenticationRef, scaled.metadata.name).toEqual({ name: 'huimin-kafka' });
   });
+
+  it.each(['dev', 'prod'] as const)(
+    '%s: the topics Job is named after its release, so a new release applies a new Job',
+    (overlay) => {
+      const jobs = ofKind(rendered[overlay], 'Job') as Json[];
+      expect(jobs).toHaveLength(1);
+      const job = jobs[0];
+      const tag = String(job.spec.template.spec.containers[0].image).split(':').at(-1);
+      expect(job.metadata.name).toBe(`huimin-topics-${tag}`);
+      expect(job.spec.template.spec.containers[0].command).toEqual([
+        'node',
+        'src/cli/create-topics.ts',
+        '--mode',
+        'prod',
+      ]);
+    },
+  );
 
   it('dev: autoscaling from one replica', () => {
     for (const scaled of ofKind(rendered.dev, 'ScaledObject') as Json[])
