@@ -321,7 +321,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     for (const m of manifests) {
       const port = ports.get(m.name);
       const p = new PlatformProcess(m.name, () => ({
-        args: [join('src', 'main.ts')],
+        args: ['--import', '@huimin/kit/instrument', join('src', 'main.ts')],
         cwd: m.dir,
         env: {
           ...m.env,

@@ -450,7 +450,7 @@ async function main(): Promise<void> {
     started.push(
       start(
         service.name,
-        [join('src', 'main.ts')],
+        ['--import', '@huimin/kit/instrument', join('src', 'main.ts')],
         service.dir,
         {
           ...service.env,

@@ -168,14 +168,14 @@ async function metricSums(url: string): Promise<Record<string, number>> {
   const sums: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const match =
-      /^(ingest_publish_duration_seconds|http_request_duration_seconds)_(sum|count)\{([^}]*)\} (\S+)$/.exec(
+      /^(huimin_ingest_publish_duration_seconds|huimin_http_request_duration_seconds)_(sum|count)\{([^}]*)\} (\S+)$/.exec(
         line,
       );
     if (!match) continue;
     const lane = /lane="(\w+)"/.exec(match[3] ?? '')?.[1];
     const route = /route="([^"]+)"/.exec(match[3] ?? '')?.[1];
-    if (match[1] === 'http_request_duration_seconds' && !route?.startsWith('/v1/events/')) continue;
-    const key = `${match[1] === 'ingest_publish_duration_seconds' ? `publish:${lane}` : `http:${route?.endsWith('/batch') ? 'batch' : 'single'}`}:${match[2]}`;
+    if (match[1] === 'huimin_http_request_duration_seconds' && !route?.startsWith('/v1/events/')) continue;
+    const key = `${match[1] === 'huimin_ingest_publish_duration_seconds' ? `publish:${lane}` : `http:${route?.endsWith('/batch') ? 'batch' : 'single'}`}:${match[2]}`;
     sums[key] = (sums[key] ?? 0) + Number(match[4]);
   }
   return sums;

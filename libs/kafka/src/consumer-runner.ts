@@ -11,6 +11,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import { watchLag } from './consumer-lag.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import { isInfrastructureError } from './infrastructure-error.ts';
 import { type ConsumerMetrics, consumerMetrics } from './metrics.ts';
@@ -150,6 +151,8 @@ export interface ConsumerRunnerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** How often lag is measured from the broker's end offsets, with a registry (default 15 s). */
+  lagIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -224,6 +227,16 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
     allowAutoTopicCreation: false,
   });
+  const lag = metrics
+    ? watchLag({
+        kafka,
+        consumer,
+        groupId,
+        gauge: metrics.lag,
+        intervalMs: options.lagIntervalMs ?? 15_000,
+        logger: log,
+      })
+    : undefined;
   const dlqProducer: Producer = createProducer(kafka);
   const dlq: Publisher = createPublisher({ producer: dlqProducer });
 
@@ -272,12 +285,13 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     const carrier = item.envelope.traceparent ? { traceparent: item.envelope.traceparent } : {};
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     const span = tracer.startSpan(
-      `${batch.topic} process`,
+      `process ${batch.topic}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
           'messaging.destination.name': batch.topic,
           'messaging.destination.partition.id': String(batch.partition),
           'messaging.kafka.offset': Number(message.offset),
@@ -402,12 +416,13 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     const carrier = first?.traceparent ? { traceparent: first.traceparent } : {};
     const parent = propagation.extract(ROOT_CONTEXT, carrier);
     const span = tracer.startSpan(
-      `${batch.topic} process`,
+      `process ${batch.topic}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
           'messaging.destination.name': batch.topic,
           'messaging.destination.partition.id': String(batch.partition),
           'messaging.consumer.group.name': groupId,
@@ -535,9 +550,11 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         eachBatch,
       });
+      await lag?.start();
       log.info({ topics }, 'consuming');
     },
     async stop() {
+      await lag?.stop();
       await consumer.disconnect();
       await dlqProducer.disconnect();
     },

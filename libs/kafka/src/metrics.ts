@@ -27,8 +27,8 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
         registers: [registry],
       }),
       lag: new Gauge({
-        name: 'huimin_consumer_lag',
-        help: 'Records behind the partition end after the last batch',
+        name: 'huimin_consumer_lag_messages',
+        help: "Records behind the partition end (end offset minus the group's committed offset), measured on a timer and after each batch",
         labelNames: ['group', 'topic', 'partition'],
         registers: [registry],
       }),

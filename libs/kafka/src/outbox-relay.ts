@@ -23,7 +23,7 @@ export interface OutboxRelayOptions {
   /** Connection string for the LISTEN connection; defaults to the pool's. */
   connectionString?: string;
   /**
-   * Exports `huimin_outbox_pending{schema}` and `huimin_outbox_oldest_pending_seconds{schema}`,
+   * Exports `huimin_outbox_pending_events{schema}` and `huimin_outbox_oldest_pending_seconds{schema}`,
    * read from the outbox at each scrape (so every replica reports the same backlog, relaying or not).
    */
   registry?: Registry;
@@ -205,7 +205,11 @@ function registerBacklogMetrics(registry: Registry, pool: pg.Pool, schema: strin
         }
       },
     });
-  gauge('huimin_outbox_pending', 'Events written to the outbox and not yet published', (b) => b.pending);
+  gauge(
+    'huimin_outbox_pending_events',
+    'Events written to the outbox and not yet published',
+    (b) => b.pending,
+  );
   gauge(
     'huimin_outbox_oldest_pending_seconds',
     'Age of the oldest event waiting in the outbox (0 when none waits)',

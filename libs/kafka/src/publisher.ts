@@ -9,6 +9,7 @@ import {
   type TopicMessages,
 } from 'kafkajs';
 import { type EventRecord, type EventRecordOptions, eventRecord } from './event-record.ts';
+import { tracedSend } from './tracing.ts';
 
 /**
  * The producer every service uses: idempotent (a retried batch is written once), acks from all
@@ -69,7 +70,9 @@ export function createPublisher({ producer, compression = 'none' }: PublisherOpt
       messages.push({ key: record.key, value: record.value, headers: record.headers });
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    await producer.sendBatch({ topicMessages, acks: -1, compression: codec });
+    await tracedSend(records, async () => {
+      await producer.sendBatch({ topicMessages, acks: -1, compression: codec });
+    });
   }
 
   return {

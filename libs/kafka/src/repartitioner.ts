@@ -1,7 +1,9 @@
 import type { Logger } from '@huimin/kit';
+import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterRecord, headersAsStrings } from './dead-letter.ts';
 import { createProducer, createPublisher, type PublishableRecord } from './publisher.ts';
+import { contextFromTraceparent, MESSAGING_SYSTEM, messagingTracer } from './tracing.ts';
 
 export interface RepartitionedRecord {
   key: string | null;
@@ -72,6 +74,37 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
     return outcomes;
   }
 
+  function processSpan(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    record: RepartitionedRecord,
+    outcome: RouteOutcome,
+  ): void {
+    const parent = contextFromTraceparent(record.headers.traceparent) ?? context.active();
+    const span = messagingTracer().startSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': MESSAGING_SYSTEM,
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.consumer.group.name': groupId,
+        },
+      },
+      parent,
+    );
+    if ('error' in outcome) {
+      span.recordException(outcome.error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  }
+
   async function eachBatch({
     batch,
     resolveOffset,
@@ -99,6 +132,11 @@ export function createRepartitioner(options: RepartitionerOptions): Repartitione
       const outcome = outcomes[i];
       const record = records[i] as RepartitionedRecord;
       if (!outcome) throw new Error('route gave fewer outcomes than records');
+      // A `process <from>` span per record, in the record's trace (the batch was decided at once,
+      // so the span marks the record's outcome rather than timing it). The re-keyed copy is the
+      // same message and keeps its creation context (`traceparent` unchanged): its `send` and the
+      // next consumer's `process` hang off the `create` span, beside this one.
+      processSpan(batch.topic, batch.partition, message, record, outcome);
       if ('key' in outcome) {
         out.push({
           topic: to,

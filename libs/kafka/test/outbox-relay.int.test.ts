@@ -333,13 +333,13 @@ describe('outbox backlog metrics', () => {
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await value('huimin_outbox_pending')).toBe(7);
+    expect(await value('huimin_outbox_pending_events')).toBe(7);
     expect(await value('huimin_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(1);
     await relay.start();
     try {
       await waitUntil(async () => (await unsent()) === 0, 'the relay published the backlog');
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await value('huimin_outbox_pending')).toBe(0);
+      expect(await value('huimin_outbox_pending_events')).toBe(0);
       expect(await value('huimin_outbox_oldest_pending_seconds')).toBe(0);
     } finally {
       await relay.stop();

@@ -224,7 +224,7 @@ describe('/metrics', () => {
   it('serves default process metrics and the service’s own metrics in Prometheus text format', async () => {
     const { app, registry } = await build();
     const flagged = new Counter({
-      name: 'risk_households_flagged_total',
+      name: 'huimin_risk_households_flagged_total',
       help: 'households flagged',
       registers: [registry],
     });
@@ -236,11 +236,12 @@ describe('/metrics', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('process_cpu_user_seconds_total{service="kit-http-test"}');
-    expect(res.body).toContain('risk_households_flagged_total{service="kit-http-test"} 3');
+    expect(res.body).toContain('huimin_risk_households_flagged_total{service="kit-http-test"} 3');
     const pingCount = res.body
       .split('\n')
       .find(
-        (line) => line.startsWith('http_request_duration_seconds_count') && line.includes('route="/ping"'),
+        (line) =>
+          line.startsWith('huimin_http_request_duration_seconds_count') && line.includes('route="/ping"'),
       );
     expect(pingCount).toMatch(/status_code="200".* 1$/);
   });

@@ -207,7 +207,7 @@ function mergeCatalogs(service: ErrorCatalog): ErrorCatalog {
 }
 
 function httpDuration(registry: Registry): Histogram {
-  const name = 'http_request_duration_seconds';
+  const name = 'huimin_http_request_duration_seconds';
   const existing = registry.getSingleMetric(name);
   if (existing) return existing as Histogram;
   return new Histogram({

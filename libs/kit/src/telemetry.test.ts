@@ -40,7 +40,7 @@ describe('initTelemetry', () => {
       destination: { write: (line) => lines.push(line) },
     });
     const tracer = trace.getTracer('kit-test');
-    const span = tracer.startSpan('huimin.risk.household process');
+    const span = tracer.startSpan('process huimin.risk.household');
     const headers: Record<string, string> = {};
     context.with(trace.setSpan(context.active(), span), () => {
       propagation.inject(context.active(), headers);
@@ -55,10 +55,10 @@ describe('initTelemetry', () => {
   });
 
   it('exports finished spans to the OTLP endpoint, flushed by shutdown', async () => {
-    trace.getTracer('kit-test').startSpan('eligibility.decided publish').end();
+    trace.getTracer('kit-test').startSpan('send huimin.eligibility.household').end();
     await shutdown();
     const traces = received.filter((request) => request.url === '/v1/traces').map((request) => request.body);
-    expect(traces.join('')).toContain('eligibility.decided publish');
+    expect(traces.join('')).toContain('send huimin.eligibility.household');
     expect(traces.join('')).toContain('kit-telemetry-test');
   });
 });

@@ -30,7 +30,7 @@ export interface ReconciliationResult {
  * Checks the books: every transaction's entries balance, every account's balance equals the sum
  * of its entries, every fund's cash equals its net assets. Each fund with a problem gets a
  * ReconciliationFailed event (through the outbox, in `client`'s transaction) and a non-zero
- * `charity_reconciliation_difference_fen`.
+ * `huimin_charity_reconciliation_difference_fen`.
  */
 export function createReconciliation(deps: { metrics: CharityMetrics; logger: Logger; now: () => Date }) {
   const { metrics, logger, now } = deps;

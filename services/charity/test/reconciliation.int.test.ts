@@ -48,7 +48,7 @@ describe('reconciliation', () => {
       headers: bearer(charity.tokens.approver),
     });
     expect(res.json()).toMatchObject({ ok: true, findings: [] });
-    expect(await metric('charity_reconciliation_difference_fen', 'fund-320585109')).toBe(0);
+    expect(await metric('huimin_charity_reconciliation_difference_fen', 'fund-320585109')).toBe(0);
     expect(await failures()).toEqual([]);
   });
 
@@ -79,8 +79,8 @@ describe('reconciliation', () => {
       // The net-asset account lost 1,000 fen its entries still hold; cash and net assets per entries agree.
       problems: [{ check: 'account-balance', expected: 80_000, found: 79_000 }],
     });
-    expect(await metric('charity_reconciliation_difference_fen', 'fund-320585109')).toBe(1000);
-    expect(await metric('charity_reconciliation_difference_fen', 'fund-320585')).toBe(0);
+    expect(await metric('huimin_charity_reconciliation_difference_fen', 'fund-320585109')).toBe(1000);
+    expect(await metric('huimin_charity_reconciliation_difference_fen', 'fund-320585')).toBe(0);
     const { rows } = await charity.env.pool.query(
       `select key, due_at from scheduled_jobs where kind = $1 and done_at is null order by key`,
       [RECONCILE_JOB],

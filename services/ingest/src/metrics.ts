@@ -10,19 +10,19 @@ export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
  */
 export function createIngestMetrics(registry: Registry) {
   const events = new Counter({
-    name: 'ingest_events_total',
+    name: 'huimin_ingest_events_total',
     help: 'Events received, by department, event type, outcome (accepted, duplicate, rejected, not-permitted) and reason',
     labelNames: ['department', 'type', 'outcome', 'reason'],
     registers: [registry],
   });
   const refused = new Counter({
-    name: 'ingest_requests_refused_total',
+    name: 'huimin_ingest_requests_refused_total',
     help: 'Requests refused as a whole, by department (unknown when unauthenticated), event type and reason',
     labelNames: ['department', 'type', 'reason'],
     registers: [registry],
   });
   const publish = new Histogram({
-    name: 'ingest_publish_duration_seconds',
+    name: 'huimin_ingest_publish_duration_seconds',
     help: 'From handing events to the producer until every in-sync replica has them, per request, by lane',
     labelNames: ['lane', 'outcome'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],

@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '@huimin/auth';
 import type { Logger } from '@huimin/kit';
+import { propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { reaches } from './domain/audience.ts';
 import type { NotifyMetrics } from './metrics.ts';
 import type { LogEntry } from './store/delivery-log.ts';
@@ -58,9 +59,30 @@ export function createHub(deps: {
     if (set?.size === 0) map.delete(key);
   };
 
+  const tracer = trace.getTracer('@huimin/notify');
+
+  /** Writes one entry to a session's stream, inside a span in the trace that logged the entry. */
+  function traced(session: Session, entry: LogEntry): boolean {
+    if (!entry.traceparent) return session.sink.event(entry);
+    const parent = propagation.extract(ROOT_CONTEXT, { traceparent: entry.traceparent });
+    const span = tracer.startSpan(
+      `${session.transport} write`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'huimin.notify.transport': session.transport, 'huimin.notify.seq': entry.seq },
+      },
+      parent,
+    );
+    try {
+      return session.sink.event(entry);
+    } finally {
+      span.end();
+    }
+  }
+
   function write(session: Session, entry: LogEntry, live: boolean): void {
     if (session.closed || entry.seq <= session.lastSent) return;
-    if (!session.sink.event(entry)) {
+    if (!traced(session, entry)) {
       deps.logger.warn({ userId: session.user.userId, transport: session.transport }, 'slow client dropped');
       close(session);
       return;

@@ -5,6 +5,8 @@ export interface NotifyMetrics {
   deliveryLatency: Histogram<'transport'>;
   connectedClients: Gauge<'transport'>;
   robotFailures: Counter<'platform' | 'outcome'>;
+  /** Each robot message once it is settled: delivered, or given up after the last attempt. */
+  robotDeliveries: Counter<'platform' | 'outcome'>;
 }
 
 export function notifyMetrics(registry: Registry): NotifyMetrics {
@@ -25,6 +27,12 @@ export function notifyMetrics(registry: Registry): NotifyMetrics {
     robotFailures: new Counter({
       name: 'huimin_notify_robot_failures_total',
       help: 'Failed group-robot webhook attempts (outcome: retry scheduled, or gave-up)',
+      labelNames: ['platform', 'outcome'],
+      registers: [registry],
+    }),
+    robotDeliveries: new Counter({
+      name: 'huimin_notify_robot_deliveries_total',
+      help: 'Group-robot messages settled, by platform and outcome (delivered, gave-up)',
       labelNames: ['platform', 'outcome'],
       registers: [registry],
     }),

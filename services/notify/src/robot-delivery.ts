@@ -198,11 +198,13 @@ export function createRobotDelivery(deps: {
     const result = await post(url, body);
     if (result.ok) {
       await recordAttempt(client, message.id, { status: 'delivered', error: null, at: now() });
+      metrics.robotDeliveries.inc({ platform: robot.platform, outcome: 'delivered' });
       log.info({ robotId: robot.id, messageId: message.id, attempt }, 'robot message delivered');
       return;
     }
     const givingUp = attempt >= settings.maxAttempts;
     metrics.robotFailures.inc({ platform: robot.platform, outcome: givingUp ? 'gave-up' : 'retry' });
+    if (givingUp) metrics.robotDeliveries.inc({ platform: robot.platform, outcome: 'gave-up' });
     await recordAttempt(client, message.id, {
       status: givingUp ? 'given-up' : 'pending',
       error: result.error,

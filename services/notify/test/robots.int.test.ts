@@ -187,7 +187,18 @@ describe('group robots', () => {
     expect(escalation?.text).toContain('> 入户核实时限：2026-03-04 10:00');
   });
 
+  /** The settled robot messages this replica counted, by outcome. */
+  async function settled(outcome: 'delivered' | 'gave-up'): Promise<number> {
+    const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+    const pattern = new RegExp(
+      `huimin_notify_robot_deliveries_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`,
+      'g',
+    );
+    return [...metrics.matchAll(pattern)].reduce((sum, m) => sum + Number(m[1]), 0);
+  }
+
   it('retries a failing webhook with backoff until it is delivered, counting the failures', async () => {
+    const deliveredBefore = await settled('delivered');
     fake.failNext(2, 'errcode');
     await h.publish(AlertOpened, opened(603));
     await waitUntil(async () => {
@@ -202,6 +213,7 @@ describe('group robots', () => {
       ...metrics.matchAll(/huimin_notify_robot_failures_total\{[^}]*outcome="retry"[^}]*\} (\d+)/g),
     ];
     expect(retries.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(2);
+    expect((await settled('delivered')) - deliveredBefore).toBe(2);
   });
 
   it('gives up after the attempt limit, and says so in the delivery log', async () => {
@@ -224,6 +236,7 @@ describe('group robots', () => {
       ...metrics.matchAll(/huimin_notify_robot_failures_total\{[^}]*outcome="gave-up"[^}]*\} (\d+)/g),
     ];
     expect(gaveUp.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(2);
+    expect(await settled('gave-up')).toBe(2);
   });
 
   it('sends each community a daily digest of its open and overdue alerts', async () => {

@@ -72,9 +72,9 @@ describe('Prometheus alert rules', () => {
   it('reads metric names out of PromQL, folding histogram suffixes', () => {
     expect(
       metricsInExpression(
-        'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket{status_code=~"5.."}[5m]))) > 1 and up == 0',
+        'histogram_quantile(0.99, sum by (service, le) (rate(huimin_http_request_duration_seconds_bucket{status_code=~"5.."}[5m]))) > 1 and up == 0',
       ),
-    ).toEqual(['http_request_duration_seconds']);
+    ).toEqual(['huimin_http_request_duration_seconds']);
     expect(metricsInExpression('time() - max (a_timestamp_seconds) > 26 * 3600')).toEqual([
       'a_timestamp_seconds',
     ]);

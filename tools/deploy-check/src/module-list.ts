@@ -28,5 +28,6 @@ export function serviceModules(serviceDir: string): string[] {
   const main = readFileSync(join(serviceDir, 'src', 'main.ts'), 'utf8');
   for (const match of main.matchAll(/^\s*import\s+(?!type\b)[^'"]*?from\s+'([^'.][^']*)'/gm))
     if (match[1]) modules.push(match[1]);
+  modules.push('@huimin/kit/instrument'); // the image's CMD preloads it (`node --import`)
   return [...new Set(modules)].sort();
 }

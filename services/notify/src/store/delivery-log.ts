@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '@huimin/auth';
 import type { Queryable } from '@huimin/pg';
+import { context, propagation } from '@opentelemetry/api';
 import type { Audience } from '../domain/audience.ts';
 import type { Notice } from '../domain/notice.ts';
 
@@ -8,6 +9,8 @@ export interface LogEntry extends Audience {
   seq: number;
   notice: Notice;
   occurredAt: Date;
+  /** Trace context of the span that logged it (no personal data: ids only). */
+  traceparent?: string;
 }
 
 interface LogRow {
@@ -20,10 +23,11 @@ interface LogRow {
   escalated_user_ids: string[];
   notice: Notice;
   occurred_at: Date;
+  traceparent: string | null;
 }
 
 const columns = `seq, community_code, town_code, assignee_user_id, stand_in_user_ids, to_supervisors,
-  escalated_user_ids, notice, occurred_at`;
+  escalated_user_ids, notice, occurred_at, traceparent`;
 
 function entryOf(row: LogRow): LogEntry {
   return {
@@ -36,6 +40,7 @@ function entryOf(row: LogRow): LogEntry {
     escalatedUserIds: row.escalated_user_ids,
     notice: row.notice,
     occurredAt: row.occurred_at,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
 }
 
@@ -55,11 +60,13 @@ export async function appendToLog(
 ): Promise<number> {
   await client.query(`select pg_advisory_xact_lock(hashtext(current_schema() || '.delivery_log'))`);
   const { audience: a } = entry;
+  const trace: Record<string, string> = {};
+  propagation.inject(context.active(), trace);
   const { rows } = await client.query<{ seq: string }>(
     `with appended as (
        insert into delivery_log (event_id, event_type, alert_id, community_code, town_code, assignee_user_id,
-         stand_in_user_ids, to_supervisors, escalated_user_ids, notice, occurred_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         stand_in_user_ids, to_supervisors, escalated_user_ids, notice, occurred_at, traceparent)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        returning seq)
      select seq, pg_notify(current_schema() || '_delivery_log', '') from appended`,
     [
@@ -74,6 +81,7 @@ export async function appendToLog(
       a.escalatedUserIds,
       JSON.stringify(entry.notice),
       entry.occurredAt,
+      trace.traceparent ?? null,
     ],
   );
   return Number(rows[0]?.seq);

@@ -39,9 +39,11 @@ const small = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '384Mi
 const medium = { cpu: '250m', memory: '256Mi', cpuLimit: '2', memoryLimit: '512Mi' };
 
 /**
- * The platform's services as deployed. Consumers' maxima never exceed the partition count of the
- * topics they scale on (a consumer group cannot use more members than partitions); the check in
- * k8s.test.ts reads the counts from libs/contracts.
+ * The platform's services as deployed. A lag-scaled service has a trigger for every topic each of
+ * its groups reads (e2e/trace.test.ts compares them with the groups the running broker knows). Its
+ * maximum never exceeds the largest partition count among those topics (a group cannot use more
+ * members than partitions; KEDA caps each trigger at its topic's); the check in k8s.test.ts reads
+ * the counts from libs/contracts and risk's internal topic.
  */
 export const deployedServices: DeployedService[] = [
   {
@@ -66,7 +68,14 @@ export const deployedServices: DeployedService[] = [
     scaling: 'lag',
     minReplicas: 2,
     maxReplicas: 12,
-    lag: [{ group: 'eligibility', topic: 'huimin.feed.household', lagThreshold: 500 }],
+    lag: [
+      'huimin.feed.household',
+      'huimin.feed.member-income',
+      'huimin.feed.household-assets',
+      'huimin.feed.assistance-enrolment',
+      'huimin.feed.disability',
+      'huimin.risk.household',
+    ].map((topic) => ({ group: 'eligibility', topic, lagThreshold: 500 })),
     calledBy: ['eldercare', 'discovery', 'notify', 'assistance'],
     resources: medium,
   },
@@ -78,7 +87,14 @@ export const deployedServices: DeployedService[] = [
     maxReplicas: 12,
     lag: [
       { group: 'risk.router', topic: 'huimin.feed.medical-expense', lagThreshold: 1000 },
-      { group: 'risk', topic: 'huimin.feed.household', lagThreshold: 1000 },
+      // The join: the household facts, the re-keyed claims (risk's internal repartition topic) and
+      // the policy.
+      ...[
+        'huimin.feed.household',
+        'huimin.feed.member-income',
+        'huimin.risk.claims-by-household',
+        'huimin.eligibility.policy',
+      ].map((topic) => ({ group: 'risk', topic, lagThreshold: 1000 })),
     ],
     calledBy: ['discovery', 'notify'],
     resources: medium,
@@ -90,7 +106,14 @@ export const deployedServices: DeployedService[] = [
     scaling: 'lag',
     minReplicas: 2,
     maxReplicas: 12,
-    lag: [{ group: 'discovery', topic: 'huimin.risk.household', lagThreshold: 200 }],
+    lag: [
+      'huimin.risk.household',
+      'huimin.eligibility.household',
+      'huimin.feed.household',
+      'huimin.feed.disability',
+      'huimin.feed.department-signal',
+      'huimin.eldercare.order',
+    ].map((topic) => ({ group: 'discovery', topic, lagThreshold: 200 })),
     calledBy: ['notify', 'charity', 'eldercare'],
     resources: small,
     secrets: { SERVICE_CLIENT_SECRET: ['discovery-secrets', 'SERVICE_CLIENT_SECRET'] },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { topics } from '@huimin/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { CLAIMS_BY_HOUSEHOLD } from '../../../../services/risk/src/handlers/topics.ts';
 import { configVariables, mustBeSetInContainer } from '../config-env.ts';
 import { renderedFiles } from '../rendered-files.ts';
 import { listServices, repoRoot } from '../repo.ts';
@@ -47,6 +48,22 @@ describe('Kubernetes manifests', () => {
     expect(resources.length).toBeGreaterThan(30);
     expect(resources.flatMap((resource) => manifestProblems(resource))).toEqual([]);
   });
+
+  it.each(Object.entries(rendered))(
+    '%s: no Deployment sets replicas; its ScaledObject or HPA owns the count',
+    (_name, resources) => {
+      const deployments = ofKind(resources, 'Deployment') as Json[];
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const deployment of deployments) {
+        expect(deployment.spec.replicas, deployment.metadata.name).toBeUndefined();
+        const owners = [
+          ...ofKind(resources, 'ScaledObject'),
+          ...ofKind(resources, 'HorizontalPodAutoscaler'),
+        ].filter((scaler) => (scaler as Json).spec.scaleTargetRef.name === deployment.metadata.name);
+        expect(owners.length, deployment.metadata.name).toBe(1);
+      }
+    },
+  );
 
   it('the schema checks refuse broken manifests', () => {
     const deployment = structuredClone(named(rendered.base, 'Deployment', 'risk')) as Json;
@@ -114,13 +131,18 @@ describe('Kubernetes manifests', () => {
   });
 
   it('consumers never scale past the partitions of the topics they scale on; risk reaches 12', () => {
-    const partitions = new Map(Object.values(topics).map((topic) => [topic.name, topic.partitions]));
+    const partitions = new Map(
+      [...Object.values(topics), CLAIMS_BY_HOUSEHOLD].map((topic) => [topic.name, topic.partitions]),
+    );
     for (const scaled of ofKind(rendered.prod, 'ScaledObject') as Json[]) {
-      for (const trigger of scaled.spec.triggers.filter((t: Json) => t.type === 'kafka')) {
-        const count = partitions.get(trigger.metadata.topic);
-        expect(count, `${trigger.metadata.topic} is not a declared topic`).toBeDefined();
-        expect(scaled.spec.maxReplicaCount).toBeLessThanOrEqual(count ?? 0);
-      }
+      const counts = scaled.spec.triggers
+        .filter((t: Json) => t.type === 'kafka')
+        .map((trigger: Json) => {
+          const count = partitions.get(trigger.metadata.topic);
+          expect(count, `${trigger.metadata.topic} is not a declared topic`).toBeDefined();
+          return count ?? 0;
+        });
+      expect(scaled.spec.maxReplicaCount, scaled.metadata.name).toBeLessThanOrEqual(Math.max(...counts));
     }
     expect((named(rendered.prod, 'ScaledObject', 'risk') as Json).spec.maxReplicaCount).toBe(12);
   });
@@ -243,11 +265,28 @@ describe('Kubernetes manifests', () => {
         expect(trigger.authenticationRef, scaled.metadata.name).toEqual({ name: 'huimin-kafka' });
   });
 
-  it('dev: one replica each, autoscaling from one', () => {
-    for (const deployment of ofKind(rendered.dev, 'Deployment') as Json[])
-      expect(deployment.spec.replicas).toBe(1);
+  it.each(['dev', 'prod'] as const)(
+    '%s: the topics Job is named after its release, so a new release applies a new Job',
+    (overlay) => {
+      const jobs = ofKind(rendered[overlay], 'Job') as Json[];
+      expect(jobs).toHaveLength(1);
+      const job = jobs[0];
+      const tag = String(job.spec.template.spec.containers[0].image).split(':').at(-1);
+      expect(job.metadata.name).toBe(`huimin-topics-${tag}`);
+      expect(job.spec.template.spec.containers[0].command).toEqual([
+        'node',
+        'src/cli/create-topics.ts',
+        '--mode',
+        'prod',
+      ]);
+    },
+  );
+
+  it('dev: autoscaling from one replica', () => {
     for (const scaled of ofKind(rendered.dev, 'ScaledObject') as Json[])
       expect(scaled.spec.minReplicaCount).toBe(1);
+    for (const hpa of ofKind(rendered.dev, 'HorizontalPodAutoscaler') as Json[])
+      expect(hpa.spec.minReplicas).toBe(1);
     expect((named(rendered.dev, 'Deployment', 'risk') as Json).spec.template.spec.containers[0].image).toBe(
       'huimin/risk:dev',
     );

@@ -53,8 +53,10 @@ function deployment(service: DeployedService): Manifest {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: service.name, labels: labels(service.name) },
+    // No `replicas`: every Deployment has an autoscaler (KEDA's ScaledObject or an HPA) that owns
+    // the count; a `replicas` here would reset it on every apply. A new Deployment starts with one
+    // pod and the autoscaler raises it to its minimum at once.
     spec: {
-      replicas: service.minReplicas,
       revisionHistoryLimit: 5,
       selector: { matchLabels: selector(service.name) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
