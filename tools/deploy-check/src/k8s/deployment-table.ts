@@ -113,6 +113,7 @@ export const deployedServices: DeployedService[] = [
       'huimin.feed.disability',
       'huimin.feed.department-signal',
       'huimin.eldercare.order',
+      'huimin.assistance.application',
     ].map((topic) => ({ group: 'discovery', topic, lagThreshold: 200 })),
     calledBy: ['notify', 'charity', 'eldercare'],
     resources: small,
