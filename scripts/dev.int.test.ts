@@ -212,11 +212,12 @@ describe('pnpm start (the dev stack)', () => {
     await waitFor(output, 'feed simulator started', 30_000);
 
     // The status block: every service ok, the feed's events in and out, alerts and dead letters.
-    await waitFor(
-      output,
-      /── status \d\d:\d\d:\d\d ── {2}charity ok {2}discovery ok {2}eldercare ok {2}eligibility ok {2}identity ok {2}ingest ok {2}notify ok {2}risk ok/,
-      60_000,
-    );
+    // Every service of the stack (each folder under services/ with a main.ts), in name order.
+    const everyServiceOk = discoverServices()
+      .map((service) => ` {2}${service.name} ok`)
+      .join('');
+    expect(everyServiceOk).toContain('discovery ok');
+    await waitFor(output, new RegExp(`── status \\d\\d:\\d\\d:\\d\\d ──${everyServiceOk}`), 60_000);
     await waitFor(output, /\n {2}feed\.household +in [1-9]\d* .*out [1-9]/, 90_000);
     await waitFor(
       output,
