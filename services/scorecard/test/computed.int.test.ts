@@ -31,6 +31,7 @@ const C_CHANGSHENG = '320585001001';
 const C_FUNAN = '320585001002';
 const C_LUDU = '320585002001';
 const C_LUDU_2 = '320585002002';
+const C_LUDU_3 = '320585002003';
 
 let h: Harness;
 let card: Scorecard;
@@ -388,12 +389,19 @@ beforeAll(async () => {
   // At work: CG-1, CG-2, CG-3. Trained before starting: CG-1 → 33.33%. Certified: CG-1, CG-2 → 66.67%.
 
   // #1 communities covered in March.
-  const alert = (alertId: string, communityCode: string, raisedAt: string, assignee?: string) =>
+  const alert = (
+    alertId: string,
+    communityCode: string,
+    raisedAt: string,
+    assignee?: string,
+    routedBy?: AlertOpened['routedBy'],
+  ) =>
     h.publish(AlertOpened, {
       alertId,
       communityCode,
       townCode: communityCode.slice(0, 9),
       ...(assignee ? { assigneeUserId: assignee } : {}),
+      ...(routedBy ? { routedBy } : {}),
       householdId: 'HH-A',
       type: 'medical-hardship',
       title: '因病致贫风险',
@@ -415,12 +423,12 @@ beforeAll(async () => {
       acknowledgedAt,
     });
   // 常胜: acknowledged within two hours → covered.
-  await alert('ALR-2026-000001', C_CHANGSHENG, '2026-03-03T02:00:00.000Z', 'u-handler');
+  await alert('ALR-2026-000001', C_CHANGSHENG, '2026-03-03T02:00:00.000Z', 'u-handler', 'roster');
   await taken('ALR-2026-000001', C_CHANGSHENG, '2026-03-03T03:00:00.000Z');
   // 府南: acknowledged three hours late → not covered.
   await alert('ALR-2026-000002', C_FUNAN, '2026-03-05T02:00:00.000Z', 'u-handler');
   await taken('ALR-2026-000002', C_FUNAN, '2026-03-05T07:00:00.000Z');
-  // 陆渡社区: a handler seen in February, no alert in March → covered.
+  // 陆渡社区: a handler seen in February (an event from before `routedBy`), no alert in March → covered.
   await alert('ALR-2026-000003', C_LUDU, '2026-02-10T02:00:00.000Z', 'u-handler');
   await taken('ALR-2026-000003', C_LUDU, '2026-02-10T02:30:00.000Z');
   // Another 陆渡 community: nobody on the roster, handed to the supervisor → not covered.
@@ -434,6 +442,10 @@ beforeAll(async () => {
     by: 'system',
     assignedAt: '2026-03-06T02:00:01.000Z',
   });
+  // A third 陆渡 community: opened straight to the town's supervisor for want of a roster, taken
+  // in time → not covered (without `routedBy` it would pass for rostered).
+  await alert('ALR-2026-000005', C_LUDU_3, '2026-03-07T02:00:00.000Z', 'u-supervisor', 'supervisors');
+  await taken('ALR-2026-000005', C_LUDU_3, '2026-03-07T02:30:00.000Z');
   // Covered: 常胜, 陆渡社区 → 2 of the county's 41 communities; 娄东 1 of 5, 陆渡 1 of 4.
 
   await h.settle();
