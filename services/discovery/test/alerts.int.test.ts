@@ -88,6 +88,7 @@ describe('signals become alerts', () => {
       priority: 'P1',
       title: '因病致贫风险',
       assigneeUserId: alert.assignee_user_id,
+      routedBy: 'roster',
     });
   });
 
@@ -297,19 +298,27 @@ describe('routing', () => {
     const hh = newHousehold();
     await h.handled(await h.publish(RiskFlagged, riskFlag(hh, 'catastrophic', FUNAN)));
     const { rows } = await h.env.pool.query(
-      'select assignee_user_id, on_behalf_of from alerts where household_id = $1',
+      'select id, assignee_user_id, on_behalf_of from alerts where household_id = $1',
       [hh],
     );
-    expect(rows[0]).toEqual({ assignee_user_id: 'u-li', on_behalf_of: 'u-zhou' });
+    expect(rows[0]).toMatchObject({ assignee_user_id: 'u-li', on_behalf_of: 'u-zhou' });
 
     const xinhua = '320585001003';
     const hh2 = newHousehold();
     await h.handled(await h.publish(RiskFlagged, riskFlag(hh2, 'catastrophic', xinhua)));
     const { rows: r2 } = await h.env.pool.query(
-      'select assignee_user_id from alerts where household_id = $1',
+      'select id, assignee_user_id from alerts where household_id = $1',
       [hh2],
     );
     expect(r2[0].assignee_user_id).toBe('u-sup');
+    // The opening events say how each was chosen (the scorecard's #1 reads it).
+    const stream = await readRecords(h.env.kafka, discoveryAlertStream.name, { timeoutMs: 20_000 });
+    const routedBy = (id: string) => {
+      const opened = stream.find((r) => r.key === id && r.headers.ce_type === 'huimin.alert.raised.v2');
+      return (JSON.parse(opened?.value ?? '{}') as { routedBy?: string }).routedBy;
+    };
+    expect(routedBy(rows[0].id)).toBe('delegate');
+    expect(routedBy(r2[0].id)).toBe('supervisors');
   });
 });
 

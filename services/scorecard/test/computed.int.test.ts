@@ -31,6 +31,7 @@ const C_CHANGSHENG = '320585001001';
 const C_FUNAN = '320585001002';
 const C_LUDU = '320585002001';
 const C_LUDU_2 = '320585002002';
+const C_LUDU_3 = '320585002003';
 
 let h: Harness;
 let card: Scorecard;
@@ -137,18 +138,30 @@ beforeAll(async () => {
   // #12 visits.
   await order('O-1', {
     elderId: 'EL-a1',
+    householdId: 'HH-A',
     communityCode: C_CHANGSHENG,
     startedAt: '2026-03-05T02:00:00.000Z',
   });
   await order('O-2', {
     elderId: 'EL-a1',
+    householdId: 'HH-A',
     communityCode: C_CHANGSHENG,
     startedAt: '2026-03-20T02:00:00.000Z',
   });
   // 31 March 17:00 UTC is 1 April in Shanghai: not a March visit.
-  await order('O-3', { elderId: 'EL-b1', communityCode: C_LUDU, startedAt: '2026-03-31T17:00:00.000Z' });
+  await order('O-3', {
+    elderId: 'EL-b1',
+    householdId: 'HH-B',
+    communityCode: C_LUDU,
+    startedAt: '2026-03-31T17:00:00.000Z',
+  });
   // Completed but flagged by visit verification: not a verified visit.
-  await order('O-4', { elderId: 'EL-c1', communityCode: C_LUDU, startedAt: '2026-03-12T02:00:00.000Z' });
+  await order('O-4', {
+    elderId: 'EL-c1',
+    householdId: 'HH-C',
+    communityCode: C_LUDU,
+    startedAt: '2026-03-12T02:00:00.000Z',
+  });
   await h.publish(VisitAnomalyFlagged, {
     orderId: 'O-4',
     providerId: 'PV-0001',
@@ -157,7 +170,7 @@ beforeAll(async () => {
     detail: 'visit lasted 4 min, minimum 15 min',
     flaggedAt: '2026-03-12T02:45:00.000Z',
   });
-  await order('O-5', { elderId: 'EL-a2', communityCode: C_CHANGSHENG });
+  await order('O-5', { elderId: 'EL-a2', householdId: 'HH-A', communityCode: C_CHANGSHENG });
   await h.publish(OrderCancelled, {
     orderId: 'O-5',
     reason: 'requested',
@@ -165,10 +178,42 @@ beforeAll(async () => {
     cancelledAt: '2026-03-02T00:00:00.000Z',
   });
   // January: inside the rolling 12 months, not the month.
-  await order('O-6', { elderId: 'EL-b1', communityCode: C_LUDU, startedAt: '2026-01-15T02:00:00.000Z' });
-  // Home-adaptation visits below are home visits too (H-2: EL-a2 in 娄东, H-4: EL-x in 陆渡, both
-  // in March; H-3 flagged). March: 娄东 a1, a2 → 2 of 2; 陆渡 EL-x → 1 of 2; county 3 of 4 = 75%.
-  // Rolling 12 months: a1, a2, EL-x and b1 (January) → 4 of 4 = 100%.
+  await order('O-6', {
+    elderId: 'EL-b1',
+    householdId: 'HH-B',
+    communityCode: C_LUDU,
+    startedAt: '2026-01-15T02:00:00.000Z',
+  });
+  // HH-B has one registered elder (b1) but two eldercare elders (b1 enrolled twice, or a spouse
+  // under 60): both visited in March, one of them in 娄东 before the household moved.
+  await order('O-7', {
+    elderId: 'EL-b1',
+    householdId: 'HH-B',
+    communityCode: C_FUNAN,
+    startedAt: '2026-03-05T02:00:00.000Z',
+  });
+  await order('O-8', {
+    elderId: 'EL-b1-spouse',
+    householdId: 'HH-B',
+    communityCode: C_LUDU,
+    startedAt: '2026-03-25T02:00:00.000Z',
+  });
+  // d1 visited on 10 March, before HH-D was dissolved: no registered elder at the month's end.
+  await order('O-9', {
+    elderId: 'EL-d1',
+    householdId: 'HH-D',
+    communityCode: C_LUDU,
+    startedAt: '2026-03-10T02:00:00.000Z',
+  });
+  // Home-adaptation visits below are home visits too (H-2: EL-a2 of HH-A in March; H-3 flagged;
+  // H-4 names no household, so EL-x is nobody's registered elder). Per household registered on
+  // 31 March, distinct visited eldercare elders capped at its registered elders, in its town then:
+  // HH-A (娄东) a1, a2 → 2 of 2; HH-B (陆渡) EL-b1, EL-b1-spouse → 2, capped at 1; HH-C (陆渡)
+  // flagged only → 0; HH-D dissolved and EL-x nowhere → nothing. March: 娄东 2 of 2, 陆渡 1 of 2,
+  // county 3 of 4 = 75%. Counted by order town and elder id, 陆渡 would have EL-x, EL-b1-spouse
+  // and EL-d1, 3 of 2 (150%), and 娄东 EL-b1 too, 3 of 2.
+  // Rolling 12 months: HH-A 2 (H-1 in February too), HH-B 1 (O-6 in January too), HH-C 0 →
+  // 3 of 4 = 75%.
 
   // #13 home adaptation (completed, verified home-adaptation orders; one household once).
   const adaptation = 'home-adaptation-assessment';
@@ -344,12 +389,19 @@ beforeAll(async () => {
   // At work: CG-1, CG-2, CG-3. Trained before starting: CG-1 → 33.33%. Certified: CG-1, CG-2 → 66.67%.
 
   // #1 communities covered in March.
-  const alert = (alertId: string, communityCode: string, raisedAt: string, assignee?: string) =>
+  const alert = (
+    alertId: string,
+    communityCode: string,
+    raisedAt: string,
+    assignee?: string,
+    routedBy?: AlertOpened['routedBy'],
+  ) =>
     h.publish(AlertOpened, {
       alertId,
       communityCode,
       townCode: communityCode.slice(0, 9),
       ...(assignee ? { assigneeUserId: assignee } : {}),
+      ...(routedBy ? { routedBy } : {}),
       householdId: 'HH-A',
       type: 'medical-hardship',
       title: '因病致贫风险',
@@ -371,12 +423,12 @@ beforeAll(async () => {
       acknowledgedAt,
     });
   // 常胜: acknowledged within two hours → covered.
-  await alert('ALR-2026-000001', C_CHANGSHENG, '2026-03-03T02:00:00.000Z', 'u-handler');
+  await alert('ALR-2026-000001', C_CHANGSHENG, '2026-03-03T02:00:00.000Z', 'u-handler', 'roster');
   await taken('ALR-2026-000001', C_CHANGSHENG, '2026-03-03T03:00:00.000Z');
   // 府南: acknowledged three hours late → not covered.
   await alert('ALR-2026-000002', C_FUNAN, '2026-03-05T02:00:00.000Z', 'u-handler');
   await taken('ALR-2026-000002', C_FUNAN, '2026-03-05T07:00:00.000Z');
-  // 陆渡社区: a handler seen in February, no alert in March → covered.
+  // 陆渡社区: a handler seen in February (an event from before `routedBy`), no alert in March → covered.
   await alert('ALR-2026-000003', C_LUDU, '2026-02-10T02:00:00.000Z', 'u-handler');
   await taken('ALR-2026-000003', C_LUDU, '2026-02-10T02:30:00.000Z');
   // Another 陆渡 community: nobody on the roster, handed to the supervisor → not covered.
@@ -390,6 +442,10 @@ beforeAll(async () => {
     by: 'system',
     assignedAt: '2026-03-06T02:00:01.000Z',
   });
+  // A third 陆渡 community: opened straight to the town's supervisor for want of a roster, taken
+  // in time → not covered (without `routedBy` it would pass for rostered).
+  await alert('ALR-2026-000005', C_LUDU_3, '2026-03-07T02:00:00.000Z', 'u-supervisor', 'supervisors');
+  await taken('ALR-2026-000005', C_LUDU_3, '2026-03-07T02:30:00.000Z');
   // Covered: 常胜, 陆渡社区 → 2 of the county's 41 communities; 娄东 1 of 5, 陆渡 1 of 4.
 
   await h.settle();
@@ -415,7 +471,7 @@ describe('the computed indicators, from a hand-built history', () => {
     ]);
   });
 
-  it('#12: elders turning 60 mid-month count, moved households count where they live, retracted moves do not', () => {
+  it('#12: visited elders per registered household, at most its registered elders, where it lives at the month end', () => {
     const c = byNumber(12);
     expect(c.measures[0]).toMatchObject({
       numerator: 3,
@@ -427,7 +483,7 @@ describe('the computed indicators, from a hand-built history', () => {
     expect(c.measures[0]?.progress).toBe('met');
     expect(town(c, LOUDONG)).toMatchObject({ numerator: 2, denominator: 2, value: 100 });
     expect(town(c, LUDU)).toMatchObject({ numerator: 1, denominator: 2, value: 50 });
-    expect(c.rolling12).toMatchObject({ numerator: 4, denominator: 4, value: 100 });
+    expect(c.rolling12).toMatchObject({ numerator: 3, denominator: 4, value: 75 });
   });
 
   it('#13: households with a completed home adaptation, once each, on top of the 250 of 2020', () => {

@@ -65,6 +65,12 @@ export const AlertOpened = defineEvent({
   key: (p) => p.alertId,
   schema: withSubject({
     ...routing,
+    routedBy: Type.Optional(
+      stringEnum(['roster', 'delegate', 'supervisors', 'unassigned'], {
+        description:
+          'how the assignee was chosen: a handler on the community’s roster, a delegate standing in for one on leave, the town’s supervisors for want of a roster, or nobody yet (routing is retried); absent in events from before it was recorded',
+      }),
+    ),
     type: AlertType,
     title: Type.String({
       minLength: 1,
@@ -82,6 +88,7 @@ export const AlertOpened = defineEvent({
   description: 'Discovery opened an alert (a case) and routed it to a handler of the community.',
   example: {
     ...example,
+    routedBy: 'roster',
     householdId: wangHousehold.householdId,
     type: 'medical-hardship',
     title: '因病致贫风险',

@@ -237,8 +237,16 @@ export function createIntake(options: {
               ...(a.onBehalfOf ? { onBehalfOf: a.onBehalfOf } : {}),
             },
           });
+        const route = routedBy.get(a);
         emit(AlertOpened, {
           ...routingOf(a),
+          routedBy: !a.assigneeUserId
+            ? 'unassigned'
+            : route === 'no-roster'
+              ? 'supervisors'
+              : a.onBehalfOf
+                ? 'delegate'
+                : 'roster',
           ...(a.householdId ? { householdId: a.householdId } : {}),
           ...(a.residentId ? { residentId: a.residentId } : {}),
           type: a.type,

@@ -84,6 +84,7 @@ export function feedHandlers(): EventHandler[] {
         raisedAt: p.raisedAt,
         acknowledgeDueAt: p.acknowledgeDueAt,
         assignee: p.assigneeUserId,
+        routedBy: p.routedBy,
       }),
     ),
     on(AlertEvidenceAdded, (p, ctx) => store.alertDeadlineMoved(ctx.client, p.alertId, p.acknowledgeDueAt)),

@@ -57,44 +57,47 @@ function byTown(rows: RollupRow[]): Breakdown['towns'] {
   return towns;
 }
 
-/** #12's denominator: people aged 60+ on `asOf`, registered locally, in a household that exists. */
-async function registeredElders(db: Queryable, asOf: string): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ town_code: string; n: number }>(
-    `with households as (${HOUSEHOLDS_ON}),
-     people as (
-       select distinct on (m->>'k') m->>'k' as person, h.town_code, (m->>'b')::date as birth_date
-         from households h cross join lateral jsonb_array_elements(h.members) m
-        where not h.dissolved and (m->>'l')::boolean
-        order by m->>'k', h.business_date desc, h.seq desc)
-     select town_code, count(*)::int as n from people
-      where birth_date <= ($1::date - interval '60 years')::date
-      group by town_code`,
-    [asOf],
-  );
-  return new Map(rows.map((r) => [r.town_code, r.n]));
-}
-
 /**
- * #12: elders with at least one completed visit that verification found nothing wrong with,
- * dated in the period, ÷ registered elders at the period's end. Visits count in the town of
- * the order (where the elder was served).
+ * #12: elders visited ÷ registered elders at the period's end. The denominator: people aged 60+
+ * on the period's end, registered locally, in a household that exists then (each person in the
+ * household that reported them last). The numerator is a subset of it: per such household, the
+ * distinct eldercare elders of its orders (`householdId`) with at least one completed visit dated
+ * in the period that verification found nothing wrong with, at most the household's number of
+ * registered elders. Eldercare names elders by its own id, so a visit cannot be matched to the
+ * person; an order without a household, or of a household dissolved, unknown or without a
+ * registered elder at the period's end, counts nothing. Both count in the household's town at the
+ * period's end.
  */
 async function homeVisitCoverage(db: Queryable, period: Period): Promise<Breakdown> {
-  const elders = await registeredElders(db, period.to);
-  const { rows } = await db.query<RollupRow>(
-    `select town_code, grouping(town_code) as total, count(distinct elder_id)::int as n from orders
-      where completed_on between $1 and $2 and not anomaly and not cancelled and elder_id is not null
-      group by rollup (town_code)`,
-    [period.from, period.to],
+  // least() ignores a null: a household nobody visited counts 0, not its registered elders.
+  const { rows } = await db.query<RollupRow & { d: number }>(
+    `with households as (${HOUSEHOLDS_ON}),
+     people as (
+       select distinct on (m->>'k') m->>'k' as person, h.household_id, h.town_code,
+              (m->>'b')::date as birth_date
+         from households h cross join lateral jsonb_array_elements(h.members) m
+        where not h.dissolved and (m->>'l')::boolean
+        order by m->>'k', h.business_date desc, h.seq desc),
+     elders as (
+       select household_id, town_code, count(*)::int as registered from people
+        where birth_date <= ($1::date - interval '60 years')::date
+        group by household_id, town_code),
+     visited as (
+       select household_id, count(distinct elder_id)::int as elders from orders
+        where completed_on between $2 and $1 and not anomaly and not cancelled
+          and elder_id is not null and household_id is not null
+        group by household_id)
+     select e.town_code, grouping(e.town_code) as total,
+            sum(least(coalesce(v.elders, 0), e.registered))::int as n, sum(e.registered)::int as d
+       from elders e left join visited v on v.household_id = e.household_id
+      group by rollup (e.town_code)`,
+    [period.to, period.from],
   );
-  const total = grandTotal(rows)?.n ?? 0;
-  const visited = byTown(rows);
-  const towns = new Map<string, Tally>();
-  for (const [town, denominator] of elders) {
-    towns.set(town, { numerator: visited.get(town)?.numerator ?? 0, denominator });
-  }
-  const denominator = [...elders.values()].reduce((a, b) => a + b, 0);
-  return { county: { numerator: total, denominator }, towns };
+  const total = grandTotal(rows);
+  return {
+    county: { numerator: total?.n ?? 0, denominator: total?.d ?? 0 },
+    towns: byTown(rows),
+  };
 }
 
 /**

@@ -38,6 +38,8 @@ export interface AlertOpening {
   raisedAt: string;
   acknowledgeDueAt: string;
   assignee: string | undefined;
+  /** How discovery chose the assignee; absent in events from before it said. */
+  routedBy?: 'roster' | 'delegate' | 'supervisors' | 'unassigned' | undefined;
 }
 
 /** The scorecard's projections of the platform's streams (histories, so past months recompute). */
@@ -181,15 +183,18 @@ export const projectionStore = {
   },
 
   async alertOpened(db: Queryable, a: AlertOpening): Promise<void> {
+    // Opened with an assignee: rostered unless discovery says the town's supervisors took it for
+    // want of a roster (an event from before `routedBy` was recorded is taken as rostered).
+    const rostered = a.assignee !== undefined && a.routedBy !== 'supervisors' && a.routedBy !== 'unassigned';
     await db.query(
       `insert into alerts (alert_id, community_code, town_code, raised_at, acknowledge_due_at, routed)
        values ($1, $2, $3, $4, $5, $6)
        on conflict (alert_id) do update set raised_at = excluded.raised_at,
          acknowledge_due_at = coalesce(alerts.acknowledge_due_at, excluded.acknowledge_due_at),
          routed = alerts.routed or excluded.routed`,
-      [a.alertId, a.communityCode, a.townCode, a.raisedAt, a.acknowledgeDueAt, a.assignee !== undefined],
+      [a.alertId, a.communityCode, a.townCode, a.raisedAt, a.acknowledgeDueAt, rostered],
     );
-    if (a.assignee !== undefined) await handlerSeen(db, a.communityCode, a.townCode, a.raisedAt);
+    if (rostered) await handlerSeen(db, a.communityCode, a.townCode, a.raisedAt);
   },
 
   /** A rise in priority brings the acknowledge deadline forward. */
