@@ -35,13 +35,6 @@ export function contextFromTraceparent(value: string | Buffer | undefined): Cont
   return trace.getSpanContext(extracted) ? extracted : undefined;
 }
 
-/** `traceparent` of a context's span, for a header. */
-export function traceparentOf(ctx: Context): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
-  return carrier.traceparent;
-}
-
 /**
  * Runs one Kafka publish request inside `send <topic>` spans: one per (topic, trace) among the
  * records, parented by that trace's creation context and linked to each message's, so a relay batch

@@ -2,10 +2,6 @@
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-export function isMonth(value: string): boolean {
-  return MONTH.test(value);
-}
-
 function parts(month: string): [number, number] {
   const match = MONTH.exec(month);
   if (!match) throw new Error(`not a month: ${month}`);
